@@ -1,0 +1,104 @@
+"""Plain factory functions: each makes one real row with sensible defaults."""
+
+import datetime
+import functools
+import itertools
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cities.models import City, Membership, Region
+from roundtables.models import Registration, RoundTable
+from toolkit.models import User
+
+PASSWORD = "a-long-test-password-2026"
+_sequence = itertools.count(1)
+
+
+@functools.cache
+def _hashed(password: str) -> str:
+    # Hashing is deliberately slow; hash each test password once per run.
+    return make_password(password)
+
+
+def make_user(*, email=None, name="", password=PASSWORD, verified=True, groups=()) -> User:
+    """A person who can sign in (their email is verified unless asked otherwise)."""
+    number = next(_sequence)
+    email = email or f"person{number}@example.org"
+    user = User.objects.create(
+        email=email, password=_hashed(password), name=name or f"Person {number}"
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    for group_name in groups:
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def make_coordinator(**kwargs) -> User:
+    return make_user(groups=["Coordinators"], **kwargs)
+
+
+def make_grant_staff(**kwargs) -> User:
+    return make_user(groups=["Grant staff"], **kwargs)
+
+
+def make_region(*, name=None) -> Region:
+    name = name or f"Test subregion {next(_sequence)}"
+    return Region.objects.create(name=name, slug=slugify(name))
+
+
+def make_city(*, name=None, region=None, population=10_000) -> City:
+    name = name or f"Test City {next(_sequence)}"
+    region = region or Region.objects.first() or make_region()
+    city = City.objects.create(
+        name=name,
+        slug=slugify(name),
+        primary_region=region,
+        population=population,
+        incorporated_on=datetime.date(1950, 1, 1),
+    )
+    city.regions.add(region)
+    return city
+
+
+def make_membership(
+    *, user=None, city=None, role=Membership.Role.STAFF, status=Membership.Status.APPROVED
+) -> Membership:
+    return Membership.objects.create(
+        user=user or make_user(),
+        city=city or make_city(),
+        role=role,
+        status=status,
+        decided_at=timezone.now() if status != Membership.Status.PENDING else None,
+    )
+
+
+def make_round_table(
+    *, title=None, region=None, starts_at=None, capacity=40, status=RoundTable.Status.SCHEDULED
+) -> RoundTable:
+    title = title or f"Round table {next(_sequence)}"
+    starts_at = starts_at or timezone.now() + datetime.timedelta(days=30)
+    return RoundTable.objects.create(
+        title=title,
+        slug=slugify(title),
+        region=region,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        capacity=capacity,
+        status=status,
+    )
+
+
+def make_registration(*, round_table=None, user=None, city=None, attended=False) -> Registration:
+    membership = None
+    if user is None or city is None:
+        membership = make_membership(user=user, city=city)
+    return Registration.objects.create(
+        round_table=round_table or make_round_table(),
+        user=user or membership.user,
+        city=city or membership.city,
+        attended=attended,
+    )

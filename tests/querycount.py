@@ -1,0 +1,31 @@
+"""Assert that a page's SQL query count does not grow with the data behind it."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(context.captured_queries)
+
+
+def assert_constant_queries(
+    client, url: str, grow: Callable[[int], None], factors: tuple[int, ...] = (10, 100)
+) -> list[int]:
+    """Load `url` at 1× data, then call `grow(factor)` to reach each factor and load it again.
+
+    `grow(factor)` must bring the data to `factor` times the starting amount.
+    Fails, listing every count, unless all loads ran the same number of queries.
+    """
+    counts = [count_queries(client, url)]
+    for factor in factors:
+        grow(factor)
+        counts.append(count_queries(client, url))
+    assert len(set(counts)) == 1, (
+        f"{url} ran {counts} queries at 1x and {'x, '.join(map(str, factors))}x data"
+    )
+    return counts

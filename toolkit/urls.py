@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from toolkit import views
+
+metrics_patterns = (
+    [path("", views.MetricsDashboardView.as_view(), name="dashboard")],
+    "metrics",
+)
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("about/", TemplateView.as_view(template_name="toolkit/about.html"), name="about"),
+    path("privacy/", TemplateView.as_view(template_name="toolkit/privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="toolkit/accessibility.html"),
+        name="accessibility",
+    ),
+    path("metrics/", include(metrics_patterns)),
+    path("toolkit/", include("plans.urls")),
+    path("adaptations/", include("plans.adaptation_urls")),
+    path("cities/", include("cities.urls")),
+    path("round-tables/", include("roundtables.urls")),
+    path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
