@@ -34,7 +34,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Collected again only when the project's static files or the npm packages change.
-staticfiles/staticfiles.json: $(shell find static -type f) node_modules/.installed $(VENV)/.installed
+staticfiles/staticfiles.json: $(shell find static */static -type f 2>/dev/null) node_modules/.installed $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
 
 setup: $(VENV)/.installed node_modules/.installed staticfiles/staticfiles.json
@@ -68,7 +68,7 @@ bench: setup
 	$(PY) bench/run.py
 
 messages: $(VENV)/.installed
-	$(DEMO_ENV) $(PY) manage.py update_catalogues
+	$(DEMO_ENV) $(PY) manage.py update_catalogues $(if $(ONLY),--only $(ONLY))
 
 # Re-pin the dependencies after changing pyproject.toml.
 lock: $(VENV)/.installed

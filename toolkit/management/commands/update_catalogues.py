@@ -24,16 +24,18 @@ def catalogue_paths(base: Path) -> list[Path]:
     ]
 
 
-def extract(base: Path) -> None:
-    """Run makemessages for every catalogue under `base`."""
+def extract(base: Path, only: str = "") -> None:
+    """Run makemessages for every catalogue under `base` (or only one: an app or "project")."""
     django_admin = [sys.executable, "-m", "django"]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     languages = [arg for code in LANGUAGES for arg in ("-l", code)]
     common = [*django_admin, "makemessages", *languages, "--no-obsolete", "--no-location"]
     ignore = [arg for name in [*APPS, *NOT_SOURCE] for arg in ("-i", name)]
-    subprocess.run([*common, *ignore], cwd=base, env=env, check=True, capture_output=True)
+    if only in ("", "project"):
+        subprocess.run([*common, *ignore], cwd=base, env=env, check=True, capture_output=True)
     for app in APPS:
-        subprocess.run(common, cwd=base / app, env=env, check=True, capture_output=True)
+        if only in ("", app):
+            subprocess.run(common, cwd=base / app, env=env, check=True, capture_output=True)
 
 
 def problems(path: Path) -> list[str]:
@@ -52,11 +54,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true")
+        parser.add_argument(
+            "--only",
+            choices=["project", *APPS],
+            default="",
+            help="Extract into one catalogue only: an app's, or the project's (locale/).",
+        )
 
-    def handle(self, *args, check=False, **options):
+    def handle(self, *args, check=False, only="", **options):
         base = Path(settings.BASE_DIR)
         if not check:
-            extract(base)
+            extract(base, only)
             for path in catalogue_paths(base):
                 missing = problems(path)
                 self.stdout.write(f"{path.relative_to(base)}: {len(missing)} to translate")
