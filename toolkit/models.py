@@ -149,3 +149,17 @@ class GrantMeasure(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class VisitorSalt(models.Model):
+    """The day's random secret for visitor keys; older ones are deleted so keys never link."""
+
+    day = models.DateField(_("day"), unique=True)
+    secret = models.CharField(_("secret"), max_length=64)
+
+    class Meta:
+        verbose_name = _("visitor-key secret")
+        verbose_name_plural = _("visitor-key secrets")
+
+    def __str__(self):
+        return str(self.day)

@@ -1,0 +1,186 @@
+"""Downloadable packages: built once per plan revision, kept on disk, streamed to people.
+
+A package is one scope of a plan (the whole toolkit, one focus area, or a city's
+adaptation) in one format. Its file name carries the plan's revision, so an
+unchanged plan never rebuilds and any change makes the next download build the
+new file. Builds write to a temporary file and rename it into place: a failed
+build leaves the previous package untouched.
+"""
+
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from toolkit import package_builders
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+FORMAT_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word (DOCX)",
+    "csv": "Spreadsheet (CSV)",
+    "json": "Data (JSON)",
+    "zip": "Everything (ZIP)",
+}
+_WRITERS = {
+    "pdf": package_builders.write_pdf,
+    "docx": package_builders.write_docx,
+    "csv": package_builders.write_csv,
+    "json": package_builders.write_json,
+}
+
+
+class PackageBuildError(Exception):
+    """A package could not be built; the previous file, if any, is still in place."""
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """One scope of a plan that can be downloaded in every format."""
+
+    key: str  # recorded on each download event, e.g. "toolkit" or "toolkit/smart-mobility"
+    title: str
+    stem: str  # file name without date or extension, e.g. "smart-city-toolkit"
+    revision: str  # changes whenever the content changes
+    updated_at: object  # datetime of the last change, shown on the downloads page
+    snapshot: Callable[[], dict]
+
+    def download_name(self, format: str) -> str:
+        return f"{self.stem}-{timezone.localdate(self.updated_at):%Y-%m}.{format}"
+
+
+def package_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "packages"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9._-]+", "-", text)
+
+
+def built_path(spec: PackageSpec, format: str) -> Path:
+    return package_root() / f"{_safe(spec.stem)}--{_safe(spec.revision)}.{format}"
+
+
+def built_file(spec: PackageSpec, format: str) -> Path | None:
+    """The package's file for the current revision, if it has been built."""
+    path = built_path(spec, format)
+    return path if path.exists() else None
+
+
+def package_file(spec: PackageSpec, format: str) -> Path:
+    """The package's file for the current revision, building it first if needed."""
+    path = built_path(spec, format)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # One builder at a time per package, across processes: the others wait, then reuse it.
+    with open(path.with_suffix(path.suffix + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            _build(spec, format, path)
+    return path
+
+
+def _build(spec: PackageSpec, format: str, path: Path) -> None:
+    snapshot = spec.snapshot()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".building-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if format == "zip":
+                members = {fmt: package_file(spec, fmt) for fmt in _WRITERS}
+                package_builders.write_zip(snapshot, out, members=members, stem=spec.stem)
+            else:
+                _WRITERS[format](snapshot, out)
+        os.replace(temporary, path)
+    except Exception as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise PackageBuildError(f"{spec.key} ({format}) could not be built: {error}") from error
+    _remove_older_revisions(spec, format, keep=path)
+
+
+def _remove_older_revisions(spec: PackageSpec, format: str, *, keep: Path) -> None:
+    for old in package_root().glob(f"{_safe(spec.stem)}--*.{format}"):
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+def _file_range(path: Path, first: int, last: int, chunk: int = 64 * 1024):
+    with open(path, "rb") as file:
+        file.seek(first)
+        remaining = last - first + 1
+        while remaining > 0:
+            data = file.read(min(chunk, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            yield data
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) bytes of a single-range header, or None when it cannot be met."""
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return None
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start > end or start >= size:
+        return None
+    return start, end
+
+
+def package_response(
+    request, spec: PackageSpec, format: str, path: Path, *, record: Callable[[], None]
+) -> HttpResponse:
+    """Serve a built package; only a full GET counts as a download (HEAD and ranges do not)."""
+    size = path.stat().st_size
+    headers = {
+        "Content-Type": FORMATS[format],
+        "Content-Disposition": f'attachment; filename="{spec.download_name(format)}"',
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{_safe(spec.revision)}-{format}"',
+        "Cache-Control": "private, no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if request.method == "HEAD":
+        response = HttpResponse(headers=headers)
+        response["Content-Length"] = str(size)
+        return response
+    range_header = request.META.get("HTTP_RANGE")
+    if range_header:
+        wanted = parse_range(range_header, size)
+        if wanted is None:
+            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
+        first, last = wanted
+        response = StreamingHttpResponse(
+            _file_range(path, first, last), status=206, headers=headers
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+        return response
+    record()
+    # FileResponse streams the file in chunks and closes it when the response ends.
+    response = FileResponse(open(path, "rb"), headers=headers)  # noqa: SIM115
+    response["Content-Length"] = str(size)
+    return response
