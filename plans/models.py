@@ -1,8 +1,41 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from cities.models import City
+
+# Path segments the toolkit's own pages use; a focus area or an entry may not
+# take one as its slug, or its page would hide (or be hidden by) one of them.
+RESERVED_SLUGS = frozenset(
+    {
+        "downloads",
+        "edit",
+        "entries",
+        "focus-areas",
+        "history",
+        "manage",
+        "move",
+        "new",
+        "restore",
+        "retire",
+        "search",
+    }
+)
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the site itself; choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
 
 
 class PlanQuerySet(models.QuerySet):
@@ -11,6 +44,10 @@ class PlanQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Plan.Status.PUBLISHED)
+
+    def model_plan(self):
+        """The one model plan, or None before the seed data is loaded."""
+        return self.filter(kind=Plan.Kind.MODEL).first()
 
 
 class Plan(models.Model):
@@ -41,6 +78,10 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Bumped (in the database, atomically) by every change to the plan's focus
+    # areas and entries: a cheap marker for caches such as the downloadable packages.
+    revision = models.PositiveIntegerField(_("content revision"), default=0)
+    content_changed_at = models.DateTimeField(_("content last changed"), null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -65,3 +106,344 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_model(self) -> bool:
+        return self.kind == self.Kind.MODEL
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RETIRED = "retired", _("Retired")
+
+
+class Source(models.Model):
+    """A plan, city or program a toolkit entry comes from, with a link to it."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+
+class CoreValue(models.Model):
+    """One of the five SMART core values an entry can serve."""
+
+    class Key(models.TextChoices):
+        SUSTAINABILITY = "sustainability", _("Sustainability")
+        MOBILITY = "mobility", _("Mobility")
+        ACCESSIBILITY = "accessibility", _("Accessibility")
+        RESILIENCY = "resiliency", _("Resiliency")
+        TRANSPARENCY = "transparency", _("Transparency")
+
+    key = models.CharField(_("value"), max_length=20, choices=Key, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("core value")
+        verbose_name_plural = _("core values")
+
+    def __str__(self):
+        return self.get_key_display()
+
+
+class FocusAreaQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+    def with_counts(self):
+        """Annotate the number of active entries of each kind (one query, whatever the size)."""
+        active = Q(entries__status=Status.ACTIVE)
+        return self.annotate(
+            policy_count=Count("entries", filter=active & Q(entries__kind=Entry.Kind.POLICY)),
+            funding_count=Count("entries", filter=active & Q(entries__kind=Entry.Kind.FUNDING)),
+            practice_count=Count("entries", filter=active & Q(entries__kind=Entry.Kind.PRACTICE)),
+        )
+
+
+class FocusArea(models.Model):
+    """A section of a plan, such as Smart Mobility."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("plan")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        validators=[validate_not_reserved],
+        help_text=_("The focus area's address in the toolkit. It cannot change later."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    # In an adaptation: the model plan's focus area this one was copied from.
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken from"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = FocusAreaQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="focusarea_unique_slug_per_plan"),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "retired"]), name="focusarea_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        _bump_version(self, kwargs)
+        super().save(*args, **kwargs)
+        plan_touch(self.plan_id)
+
+    def get_absolute_url(self):
+        return reverse("plans:focus-area-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
+
+
+class TaggedEntry(TaggedItemBase):
+    """An entry's tag (a direct foreign key, so tag filters are plain joins)."""
+
+    content_object = models.ForeignKey("Entry", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("entry tag")
+        verbose_name_plural = _("entry tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="taggedentry_one_per_entry"
+            ),
+        ]
+
+
+class EntryQuerySet(models.QuerySet):
+    def active(self):
+        """Entries a visitor browses: not retired, in a focus area that is not retired."""
+        return self.filter(status=Status.ACTIVE, focus_area__status=Status.ACTIVE)
+
+    def of_model_plan(self):
+        return self.filter(plan__kind=Plan.Kind.MODEL)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def in_reading_order(self):
+        return self.order_by("focus_area__order", "focus_area_id", "order", "pk")
+
+
+class EntryRevisionBase(models.Model):
+    """Extra fields every stored revision of an entry carries.
+
+    Tags, core values, sources and related entries live in other tables; a
+    revision keeps what they were at that moment so that a diff can show them.
+    """
+
+    relations = models.JSONField(_("tags, values, sources and related entries"), default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class Entry(models.Model):
+    """One unit of the toolkit: a policy, a funding mechanism or a best practice."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", _("Policy")
+        FUNDING = "funding", _("Funding mechanism")
+        PRACTICE = "practice", _("Best practice")
+
+    class Effort(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Horizon(models.TextChoices):
+        SHORT = "short", _("Short term (under a year)")
+        MEDIUM = "medium", _("Medium term (one to three years)")
+        LONG = "long", _("Long term (more than three years)")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="entries", verbose_name=_("plan")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, related_name="entries", verbose_name=_("focus area")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        validators=[validate_not_reserved],
+        help_text=_(
+            "The entry's address in the toolkit, made from the title when left empty. "
+            "It cannot change later."
+        ),
+    )
+    summary = models.TextField(_("summary"), help_text=_("One or two plain sentences."))
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Markdown: ### for a heading, - for a list item, **bold**, [text](https://link)."
+        ),
+    )
+    core_values = models.ManyToManyField(
+        CoreValue, blank=True, related_name="entries", verbose_name=_("core values")
+    )
+    tags = TaggableManager(_("tags"), through=TaggedEntry, blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("source"),
+    )
+    also_sources = models.ManyToManyField(
+        Source, blank=True, related_name="also_cited_by", verbose_name=_("other sources")
+    )
+    cost = models.CharField(_("typical cost"), max_length=200, blank=True)
+    effort = models.CharField(_("effort"), max_length=10, choices=Effort, blank=True)
+    departments = models.JSONField(_("departments involved"), default=list, blank=True)
+    horizon = models.CharField(_("time horizon"), max_length=10, choices=Horizon, blank=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    eligibility = models.CharField(_("who can apply"), max_length=300, blank=True)
+    cycle = models.CharField(_("funding cycle"), max_length=200, blank=True)
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="referenced_by",
+        verbose_name=_("related entries"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    unverified = models.BooleanField(
+        _("needs checking"),
+        default=False,
+        help_text=_(
+            "A source flags a fact here as uncertain or dated; a coordinator should check."
+        ),
+    )
+    verification_note = models.TextField(_("what to check"), blank=True)
+    # In an adaptation: the model entry this one was taken from, and its version then.
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken from"),
+    )
+    origin_version = models.PositiveIntegerField(_("taken at version"), null=True, blank=True)
+    # Counts the entry's saves: the number of its latest revision, and the
+    # check that stops a stale form from overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+    history = HistoricalRecords(bases=[EntryRevisionBase], excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="entry_unique_slug_per_plan"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["policy", "funding", "practice"]), name="entry_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "retired"]), name="entry_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(origin_version__isnull=True) | Q(origin__isnull=False),
+                name="entry_origin_version_needs_origin",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "status", "kind"], name="entry_plan_status_kind"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        _bump_version(self, kwargs)
+        super().save(*args, **kwargs)
+        plan_touch(self.plan_id)
+
+    def get_absolute_url(self):
+        return reverse(
+            "plans:entry-detail",
+            kwargs={"focus_area": self.focus_area.slug, "slug": self.slug},
+        )
+
+    def clean(self):
+        super().clean()
+        if self.focus_area_id and self.plan_id and self.focus_area.plan_id != self.plan_id:
+            raise ValidationError({"focus_area": _("Choose a focus area of the same plan.")})
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
+
+    @property
+    def is_funding(self) -> bool:
+        return self.kind == self.Kind.FUNDING
+
+    def relations_snapshot(self) -> dict[str, list[str]]:
+        """Tags, core values, sources and related entries as plain lists, for a revision."""
+        return {
+            "core_values": sorted(v.key for v in self.core_values.all()),
+            "tags": sorted(t.name for t in self.tags.all()),
+            "also_sources": sorted(s.key for s in self.also_sources.all()),
+            "related": sorted(e.slug for e in self.related.all()),
+        }
+
+
+def _bump_version(instance, save_kwargs: dict) -> None:
+    """Count a save of an existing row as a new version."""
+    if instance.pk is None or instance._state.adding:
+        return
+    instance.version += 1
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None:
+        save_kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+
+
+def plan_touch(plan_id: int) -> None:
+    """Bump a plan's revision marker, in the database, so concurrent changes all count."""
+    Plan.objects.filter(pk=plan_id).update(
+        revision=F("revision") + 1, content_changed_at=timezone.now()
+    )

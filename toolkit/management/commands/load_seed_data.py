@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from cities.seed import seed_regions_and_cities
+from plans.seed import model_plan_load
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -9,7 +10,7 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 class Command(BaseCommand):
     help = (
         "Load the seed data every installation needs: the county's subregions and its 88 "
-        "cities. Safe to run again: rows already up to date are left alone."
+        "cities, and the model plan. Safe to run again: rows already up to date are left alone."
     )
 
     def handle(self, *args, **options):
@@ -19,5 +20,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Seed data loaded: {created} created, {updated} updated.".format(**result)
+            )
+        )
+        plan = model_plan_load(path=FIXTURES / "model_plan.yaml")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Model plan loaded: {entries} entries; {created} rows created, "
+                "{updated} updated.".format(**plan)
             )
         )

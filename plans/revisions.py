@@ -1,0 +1,257 @@
+"""Revisions of entries and focus areas: how they are recorded, named and compared.
+
+django-simple-history stores a full copy of an entry or a focus area at every
+save (who, when, why). An entry's tags, core values, sources and related
+entries live in other tables, so each stored revision also keeps them as plain
+lists (`relations`). This module turns two stored revisions into what a person
+reads: which fields changed, and a word-level diff of each.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import CoreValue, Entry, FocusArea, Source
+
+
+class Reason:
+    """Why a revision was made: a short code stored with it, and its label."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    MOVE = "move"
+    RETIRE = "retire"
+    RESTORE = "restore"
+    SEED = "seed"
+
+    LABELS = {
+        CREATE: _("Added"),
+        EDIT: _("Edited"),
+        MOVE: _("Moved"),
+        RETIRE: _("Retired"),
+        RESTORE: _("Restored"),
+        SEED: _("Loaded from the toolkit's published content"),
+    }
+
+    @classmethod
+    def label(cls, code: str | None) -> str:
+        return cls.LABELS.get(code or "", code or "")
+
+
+def keep_relations(sender, instance, history_instance, **kwargs):
+    """Store the entry's related lists with the revision being recorded."""
+    snapshot = getattr(instance, "_relations_snapshot", None)
+    history_instance.relations = snapshot if snapshot is not None else instance.relations_snapshot()
+
+
+def entry_revisions_record(
+    entries: list[Entry], *, relations: dict[int, dict], reason: str, user=None, created: bool
+) -> None:
+    """Store one revision for each of `entries` in one query (for bulk writes that skip save())."""
+    history, now = Entry.history.model, timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_type="+" if created else "~",
+                history_user=user,
+                history_change_reason=reason,
+                relations=relations[entry.pk],
+                **{
+                    field.attname: getattr(entry, field.attname) for field in history.tracked_fields
+                },
+            )
+            for entry in entries
+        ]
+    )
+
+
+def focus_area_revisions_record(
+    focus_areas: list[FocusArea], *, reason: str, user=None, created: bool
+) -> None:
+    """Store one revision for each of `focus_areas` in one query."""
+    history, now = FocusArea.history.model, timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_type="+" if created else "~",
+                history_user=user,
+                history_change_reason=reason,
+                **{field.attname: getattr(area, field.attname) for field in history.tracked_fields},
+            )
+            for area in focus_areas
+        ]
+    )
+
+
+# --- Comparing two revisions -----------------------------------------------------------
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(before: str, after: str) -> SafeString:
+    """HTML of `after` against `before`, word by word: <del> for removed, <ins> for added.
+
+    Each change also carries hidden text ("removed:", "added:") for screen
+    readers, and the stylesheet strikes through and underlines, so nothing
+    depends on colour.
+    """
+    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
+    removed, added = escape(gettext("removed:")), escape(gettext("added:"))
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(escape("".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(
+                f'<del class="plans-diff__del"><span class="usa-sr-only">[{removed}</span>'
+                f'{escape("".join(old[i1:i2]))}<span class="usa-sr-only">]</span></del>'
+            )
+        if j2 > j1:
+            parts.append(
+                f'<ins class="plans-diff__ins"><span class="usa-sr-only">[{added}</span>'
+                f'{escape("".join(new[j1:j2]))}<span class="usa-sr-only">]</span></ins>'
+            )
+    return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    long: bool = False  # a long text: show the diff as a block, keeping line breaks
+
+    @property
+    def diff(self) -> SafeString:
+        return word_diff(self.before, self.after)
+
+
+class _Names:
+    """Turns the ids and keys a revision stores into names, with one query per kind."""
+
+    def __init__(self, revisions):
+        focus_area_ids = {r.focus_area_id for r in revisions}
+        source_ids = {r.source_id for r in revisions if r.source_id}
+        source_keys = {k for r in revisions for k in (r.relations or {}).get("also_sources", [])}
+        self.focus_areas = dict(
+            FocusArea.objects.filter(pk__in=focus_area_ids).values_list("pk", "title")
+        )
+        sources = Source.objects.filter(pk__in=source_ids) | Source.objects.filter(
+            key__in=source_keys
+        )
+        self.source_by_id, self.source_by_key = {}, {}
+        for source in sources:
+            self.source_by_id[source.pk] = source.title
+            self.source_by_key[source.key] = source.title
+        related = {s for r in revisions for s in (r.relations or {}).get("related", [])}
+        plan_ids = {r.plan_id for r in revisions}
+        self.entries = dict(
+            Entry.objects.filter(plan_id__in=plan_ids, slug__in=related).values_list(
+                "slug", "title"
+            )
+        )
+        self.values = dict(CoreValue.Key.choices)
+
+
+def _relation(revision, name: str) -> list[str]:
+    return list((revision.relations or {}).get(name, []))
+
+
+def _entry_fields(revision, names: _Names) -> list[tuple[str, str, bool]]:
+    """An entry revision as (label, text, long) rows, in the order a reader expects."""
+    yes, no = gettext("Yes"), gettext("No")
+    rows = [
+        (gettext("Title"), revision.title, False),
+        (gettext("Kind"), revision.get_kind_display(), False),
+        (gettext("Focus area"), names.focus_areas.get(revision.focus_area_id, ""), False),
+        (gettext("Summary"), revision.summary, True),
+        (gettext("Body"), revision.body, True),
+        (
+            gettext("Core values"),
+            ", ".join(str(names.values.get(v, v)) for v in _relation(revision, "core_values")),
+            False,
+        ),
+        (gettext("Tags"), ", ".join(_relation(revision, "tags")), False),
+        (gettext("Source"), names.source_by_id.get(revision.source_id, ""), False),
+        (
+            gettext("Other sources"),
+            "; ".join(names.source_by_key.get(k, k) for k in _relation(revision, "also_sources")),
+            False,
+        ),
+        (gettext("Typical cost"), revision.cost, False),
+        (gettext("Effort"), revision.get_effort_display() if revision.effort else "", False),
+        (gettext("Departments involved"), ", ".join(revision.departments or []), False),
+        (
+            gettext("Time horizon"),
+            revision.get_horizon_display() if revision.horizon else "",
+            False,
+        ),
+        (gettext("Funder"), revision.funder, False),
+        (gettext("Who can apply"), revision.eligibility, False),
+        (gettext("Funding cycle"), revision.cycle, False),
+        (
+            gettext("Related entries"),
+            "; ".join(names.entries.get(s, s) for s in _relation(revision, "related")),
+            False,
+        ),
+        (gettext("Position in its focus area"), str(revision.order), False),
+        (gettext("Status"), revision.get_status_display(), False),
+        (gettext("Needs checking"), yes if revision.unverified else no, False),
+        (gettext("What to check"), revision.verification_note, True),
+    ]
+    return rows
+
+
+def _focus_area_fields(revision, names=None) -> list[tuple[str, str, bool]]:
+    return [
+        (gettext("Title"), revision.title, False),
+        (gettext("Summary"), revision.summary, True),
+        (gettext("Position in the plan"), str(revision.order), False),
+        (gettext("Status"), revision.get_status_display(), False),
+    ]
+
+
+def _changes(before_rows, after_rows) -> list[FieldChange]:
+    return [
+        FieldChange(label=label, before=old, after=new, long=long)
+        for (label, old, long), (_label, new, _long) in zip(before_rows, after_rows, strict=True)
+        if old != new
+    ]
+
+
+def _fields_for(revision):
+    return _entry_fields if isinstance(revision, Entry.history.model) else _focus_area_fields
+
+
+def revisions_compare(before, after) -> list[FieldChange]:
+    """The fields that differ between two revisions of the same entry or focus area."""
+    fields = _fields_for(after)
+    names = _Names([before, after]) if fields is _entry_fields else None
+    return _changes(fields(before, names), fields(after, names))
+
+
+def revisions_summarise(revisions: list) -> dict[int, list[str]]:
+    """For each revision (by history id), the labels of the fields it changed.
+
+    `revisions` are one object's revisions, newest first; the oldest changed
+    nothing (it is where the record starts).
+    """
+    if not revisions:
+        return {}
+    fields = _fields_for(revisions[0])
+    names = _Names(revisions) if fields is _entry_fields else None
+    rows = [fields(revision, names) for revision in revisions]
+    summary = {revisions[-1].history_id: []}
+    for newer, newer_rows, older_rows in zip(revisions, rows, rows[1:], strict=False):
+        summary[newer.history_id] = [change.label for change in _changes(older_rows, newer_rows)]
+    return summary
