@@ -7,6 +7,7 @@ import itertools
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -77,28 +78,52 @@ def make_membership(
 
 
 def make_round_table(
-    *, title=None, region=None, starts_at=None, capacity=40, status=RoundTable.Status.SCHEDULED
+    *,
+    title=None,
+    region=None,
+    starts_at=None,
+    capacity=40,
+    status=RoundTable.Status.SCHEDULED,
+    **fields,
 ) -> RoundTable:
     title = title or f"Round table {next(_sequence)}"
     starts_at = starts_at or timezone.now() + datetime.timedelta(days=30)
+    fields.setdefault("ends_at", starts_at + datetime.timedelta(hours=2))
     return RoundTable.objects.create(
         title=title,
-        slug=slugify(title),
+        slug=fields.pop("slug", None) or slugify(title),
         region=region,
         starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=2),
         capacity=capacity,
         status=status,
+        **fields,
     )
 
 
-def make_registration(*, round_table=None, user=None, city=None, attended=False) -> Registration:
+def make_registration(
+    *,
+    round_table=None,
+    user=None,
+    city=None,
+    attended=False,
+    status=Registration.Status.CONFIRMED,
+) -> Registration:
+    """A registration made directly (no capacity check); keeps the round table's counts right."""
     membership = None
     if user is None or city is None:
         membership = make_membership(user=user, city=city)
+    round_table = round_table or make_round_table()
+    confirmed = status == Registration.Status.CONFIRMED
+    RoundTable.objects.filter(pk=round_table.pk).update(
+        signups_received=F("signups_received") + 1,
+        seats_taken=F("seats_taken") + (1 if confirmed else 0),
+    )
+    round_table.refresh_from_db(fields=["signups_received", "seats_taken"])
     return Registration.objects.create(
-        round_table=round_table or make_round_table(),
+        round_table=round_table,
         user=user or membership.user,
         city=city or membership.city,
         attended=attended,
+        status=status,
+        sequence=round_table.signups_received,
     )

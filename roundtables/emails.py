@@ -1,0 +1,95 @@
+"""The round tables' emails, sent through Django's mail backends.
+
+Services call these from `transaction.on_commit`, so nobody is told about a seat that a
+rolled-back transaction never gave, and no mail server is waited on while a lock is held.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from roundtables.calendars import calendar_bytes
+from roundtables.models import Registration, RoundTable
+
+SUBJECT_PREFIX = "[Smart City Collaborative] "
+
+
+def site_url() -> str:
+    """The site's address for links in emails (there is no request in the reminder command)."""
+    configured = getattr(settings, "SITE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    scheme = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+    hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host]
+    host = hosts[0].lstrip(".") if hosts else "localhost:8000"
+    return f"{scheme}://{host}"
+
+
+def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
+    context = {"site_url": site_url(), **context}
+    subject = render_to_string(f"roundtables/email/{template}_subject.txt", context)
+    body = render_to_string(f"roundtables/email/{template}_body.txt", context)
+    return EmailMessage(SUBJECT_PREFIX + " ".join(subject.split()), body, to=to)
+
+
+def _attach_calendar(message: EmailMessage, round_table: RoundTable) -> None:
+    content = calendar_bytes(
+        [round_table], name=round_table.title, site_url=site_url(), with_online_link=True
+    )
+    message.attach(f"{slugify(round_table.title) or 'round-table'}.ics", content, "text/calendar")
+
+
+def _registration_mail(template: str, registration: Registration, **extra) -> EmailMessage:
+    round_table = registration.round_table
+    context = {
+        "registration": registration,
+        "round_table": round_table,
+        "person": registration.user,
+        "page_url": site_url() + round_table.get_absolute_url(),
+        **extra,
+    }
+    return _message(template, context, [registration.user.email])
+
+
+def send_registration_confirmed(registration: Registration) -> None:
+    message = _registration_mail("registration_confirmed", registration)
+    _attach_calendar(message, registration.round_table)
+    message.send()
+
+
+def send_registration_waitlisted(registration: Registration, *, position: int) -> None:
+    _registration_mail("registration_waitlisted", registration, position=position).send()
+
+
+def send_registration_promoted(registrations: list[Registration]) -> None:
+    messages = []
+    for registration in registrations:
+        message = _registration_mail("registration_promoted", registration)
+        _attach_calendar(message, registration.round_table)
+        messages.append(message)
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def send_registration_cancelled(registration: Registration) -> None:
+    _registration_mail("registration_cancelled", registration).send()
+
+
+def send_round_table_cancelled(round_table: RoundTable, registrations: list[Registration]) -> None:
+    messages = []
+    for registration in registrations:
+        registration.round_table = round_table
+        message = _registration_mail("round_table_cancelled", registration)
+        # The cancelled event replaces the one already in the person's calendar.
+        if registration.is_confirmed:
+            _attach_calendar(message, round_table)
+        messages.append(message)
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def send_reminder(registration: Registration) -> None:
+    message = _registration_mail("reminder", registration)
+    _attach_calendar(message, registration.round_table)
+    message.send()

@@ -1,0 +1,30 @@
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from roundtables.models import MAX_MATERIAL_BYTES
+
+PDF_MAGIC = b"%PDF-"
+
+
+def validate_pdf(upload) -> None:
+    """Refuse a file over the size limit, or one whose content does not start as a PDF does.
+
+    The name and the browser's stated type are not trusted: only the first bytes count.
+    """
+    if upload.size > MAX_MATERIAL_BYTES:
+        raise ValidationError(
+            _("This file is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_MATERIAL_BYTES),
+            },
+        )
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError(
+            _("This file is not a PDF. Only PDF documents can be uploaded."), code="not_pdf"
+        )
