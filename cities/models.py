@@ -1,8 +1,32 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Addresses anyone can open: a domain of this kind must never approve people automatically.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mac.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "yahoo.com",
+        "ymail.com",
+    }
+)
 
 
 class Region(models.Model):
@@ -22,13 +46,20 @@ class Region(models.Model):
         return self.name
 
 
+def has_approved_member() -> Exists:
+    """True for a city (as OuterRef("pk")) with at least one approved member: "registered"."""
+    return Exists(Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED))
+
+
 class CityQuerySet(models.QuerySet):
     def registered(self):
         """Cities with at least one approved member."""
-        return self.filter(
-            Exists(
-                Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED)
-            )
+        return self.filter(has_approved_member())
+
+    def registration_summary(self) -> dict[str, int]:
+        """How many cities there are and how many are registered, in one query."""
+        return self.aggregate(
+            total=Count("pk"), registered=Count("pk", filter=Q(has_approved_member()))
         )
 
 
@@ -51,7 +82,9 @@ class City(models.Model):
     website = models.URLField(_("official website"), blank=True)
     description = models.TextField(_("short description"), blank=True)
     contact_name = models.CharField(_("smart-city contact name"), max_length=150, blank=True)
+    contact_title = models.CharField(_("smart-city contact job title"), max_length=150, blank=True)
     contact_email = models.EmailField(_("smart-city contact email"), blank=True)
+    contact_phone = models.CharField(_("smart-city contact phone"), max_length=40, blank=True)
     source_note = models.TextField(_("source of the figures"), blank=True)
 
     objects = CityQuerySet.as_manager()
@@ -69,6 +102,110 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_contact(self) -> bool:
+        return any([self.contact_name, self.contact_title, self.contact_email, self.contact_phone])
+
+
+class CityEmailDomainQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(removed_at__isnull=True)
+
+
+class CityEmailDomain(models.Model):
+    """An email domain of a city: a verified address on it joins the city without waiting.
+
+    A removed domain stays as a row (with who removed it and when), so the seed data never
+    brings back a domain a coordinator took away, and the record shows who changed what.
+    """
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="email_domains", verbose_name=_("city")
+    )
+    domain = models.CharField(
+        _("email domain"),
+        max_length=253,
+        unique=True,
+        validators=[DomainNameValidator(accept_idna=False)],
+        help_text=_("The part after the @, for example weho.org."),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+
+    objects = CityEmailDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")), name="cityemaildomain_domain_lowercase"
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+    def clean(self):
+        super().clean()
+        self.domain = normalize_domain(self.domain)
+        if self.domain in PUBLIC_MAIL_DOMAINS:
+            raise ValidationError(
+                {
+                    "domain": ValidationError(
+                        _("Anyone can open an address on %(domain)s; it cannot be a city's."),
+                        params={"domain": self.domain},
+                        code="public_domain",
+                    )
+                }
+            )
+
+
+def normalize_domain(value: str) -> str:
+    """Lower-case a domain and drop what people paste around it (an @, a trailing dot)."""
+    return (value or "").strip().lower().lstrip("@").rstrip(".")
+
+
+def email_domain(address: str) -> str:
+    """The normalised domain of an email address ("" when there is none)."""
+    return normalize_domain(address.rpartition("@")[2]) if "@" in (address or "") else ""
+
+
+class MembershipQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+    def approved(self):
+        return self.filter(status=Membership.Status.APPROVED)
+
+    def open(self):
+        """Pending or approved: the ones that block a new request for the same city."""
+        return self.filter(status__in=[Membership.Status.PENDING, Membership.Status.APPROVED])
+
+    def leads(self):
+        return self.approved().filter(role=Membership.Role.LEAD)
 
 
 class Membership(models.Model):
@@ -109,6 +246,13 @@ class Membership(models.Model):
         verbose_name=_("decided by"),
     )
     decision_message = models.TextField(_("message to the person"), blank=True)
+    # The interface language the person used when asking: their emails are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("historical membership"), verbose_name_plural=_("historical memberships")
+    )
 
     class Meta:
         ordering = ["city__name", "requested_at"]
@@ -133,3 +277,11 @@ class Membership(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_lead(self):
+        return self.is_approved and self.role == self.Role.LEAD

@@ -10,11 +10,15 @@ levels from here.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import Membership
+from cities.models import has_approved_member
+
+# The state of a city that has reached no level at all.
+NOT_REGISTERED = "not-registered"
+NOT_REGISTERED_LABEL = _("Not registered")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,15 @@ def register(level: Level) -> None:
     _levels[level.key] = level
 
 
+def unregister(key: str) -> None:
+    """Remove a level (tests use it to clean up after registering one of their own)."""
+    _levels.pop(key, None)
+
+
+def get(key: str) -> Level | None:
+    return _levels.get(key)
+
+
 def levels() -> list[Level]:
     """The registered levels, shallowest first."""
     return sorted(_levels.values(), key=lambda level: level.order)
@@ -59,8 +72,27 @@ def state(city) -> Level | None:
     return found[-1] if found else None
 
 
-def _registered() -> Exists:
-    return Exists(Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED))
+def state_choices() -> list[tuple[str, str | Promise]]:
+    """Every state a city can be in, shallowest first, as (key, label) for forms."""
+    return [(NOT_REGISTERED, NOT_REGISTERED_LABEL)] + [(lv.key, lv.label) for lv in levels()]
 
 
-register(Level(key="registered", label=_("Registered"), order=10, condition=_registered))
+def in_state(key: str) -> Q:
+    """A filter for an annotated City queryset: cities whose deepest level is `key`.
+
+    "Deepest" follows `state()`: the city has reached `key` and no level after it.
+    """
+    ordered = levels()
+    if key == NOT_REGISTERED:
+        return Q(**{level.annotation: False for level in ordered})
+    keys = [level.key for level in ordered]
+    if key not in keys:
+        raise ValueError(f"No participation level {key!r} is registered.")
+    position = keys.index(key)
+    return Q(
+        **{ordered[position].annotation: True},
+        **{level.annotation: False for level in ordered[position + 1 :]},
+    )
+
+
+register(Level(key="registered", label=_("Registered"), order=10, condition=has_approved_member))

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from cities.models import City, Region
+from cities.models import City, CityEmailDomain, Region, normalize_domain
 
 
 def _apply(instance, values: dict) -> bool:
@@ -58,4 +58,23 @@ def seed_regions_and_cities(*, regions_path: Path, cities_path: Path) -> dict[st
         if set(city.regions.values_list("pk", flat=True)) != wanted:
             city.regions.set(wanted)
             updated += not is_new
+        if _seed_domains(city, row.get("email_domains", [])):
+            updated += not is_new
     return {"created": created, "updated": updated}
+
+
+def _seed_domains(city: City, domains: list[str]) -> bool:
+    """Add the fixture's email domains that have never been recorded; return whether any was.
+
+    A domain that exists at all, even one a coordinator removed or gave to another city,
+    is left alone: the coordinators' decisions win over the fixture.
+    """
+    added = False
+    for domain in map(normalize_domain, domains):
+        if CityEmailDomain.objects.filter(domain=domain).exists():
+            continue
+        row = CityEmailDomain(city=city, domain=domain)
+        row.full_clean()
+        row.save()
+        added = True
+    return added

@@ -1,0 +1,465 @@
+"""Every change to cities, their email domains and their memberships.
+
+Each function runs in one transaction. Whatever two people could do at the same moment
+(approve the first member of a city, demote each other) locks the city's row first, so the
+rules are checked against what is committed: a city gets exactly one first lead, and never
+loses its last lead by accident. Mail goes out only once the change is committed.
+"""
+
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cities import emails, permissions
+from cities.models import City, CityEmailDomain, Membership, email_domain, normalize_domain
+
+Status = Membership.Status
+Role = Membership.Role
+
+
+def _lock_city(city: City) -> City:
+    return City.objects.select_for_update().get(pk=city.pk)
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update().get(pk=membership.pk)
+
+
+def _ensure_may_manage(by, city: City) -> None:
+    # Checked again under the lock: the person's own role may have changed meanwhile.
+    if not permissions.can_manage_members(by, city, fresh=True):
+        raise ValidationError(
+            _("You can no longer manage the members of %(city)s."), params={"city": city.name}
+        )
+
+
+def _has_lead(city: City) -> bool:
+    return Membership.objects.leads().filter(city=city).exists()
+
+
+def _only_lead(membership: Membership) -> bool:
+    return (
+        membership.is_lead
+        and not Membership.objects.leads()
+        .filter(city_id=membership.city_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _decide(membership: Membership, *, status: str, by, message: str = "") -> None:
+    membership.status = status
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    membership.decision_message = message.strip()
+    membership._history_user = by
+
+
+def _save(membership: Membership) -> Membership:
+    # The unique constraint is left to the database, which is the one that sees races.
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    return membership
+
+
+def _link(site_url: str, name: str, **kwargs) -> str:
+    return f"{site_url.rstrip('/')}{reverse(name, kwargs=kwargs)}" if site_url else ""
+
+
+def _notify_person(membership: Membership, template: str, *, site_url: str = "", **extra) -> None:
+    context = {
+        "membership": membership,
+        "city": membership.city,
+        "person": membership.user,
+        "decided_by": membership.decided_by,
+        "city_url": _link(site_url, "cities:city-detail", slug=membership.city.slug),
+        "my_cities_url": _link(site_url, "cities:my-cities"),
+        **extra,
+    }
+    transaction.on_commit(
+        partial(
+            emails.send,
+            template=template,
+            to=membership.user.email,
+            context=context,
+            language=membership.language,
+        )
+    )
+
+
+def _notify_deciders(membership: Membership, *, site_url: str = "") -> None:
+    """Tell the city's leads about a request; coordinators when the city has no lead."""
+    city = membership.city
+    leads = list(
+        Membership.objects.leads()
+        .filter(city=city, user__is_active=True)
+        .select_related("user")
+        .only("language", "user__email")
+    )
+    recipients = [(lead.user.email, lead.language) for lead in leads]
+    if not recipients:
+        recipients = [(email, "") for email in _coordinator_emails()]
+    context = {
+        "membership": membership,
+        "city": city,
+        "person": membership.user,
+        "members_url": _link(site_url, "cities:member-list", slug=city.slug),
+        "queue_url": _link(site_url, "cities:request-queue"),
+        "to_coordinators": not leads,
+    }
+    for address, language in recipients:
+        transaction.on_commit(
+            partial(
+                emails.send,
+                template="membership_requested",
+                to=address,
+                context=context,
+                language=language,
+            )
+        )
+
+
+def _coordinator_emails() -> list[str]:
+    perm = Q(
+        groups__permissions__codename="decide_any_membership",
+        groups__permissions__content_type__app_label="cities",
+    ) | Q(
+        user_permissions__codename="decide_any_membership",
+        user_permissions__content_type__app_label="cities",
+    )
+    users = get_user_model().objects.filter(perm, is_active=True).distinct()
+    return list(users.values_list("email", flat=True).order_by("email"))
+
+
+@transaction.atomic
+def membership_request(
+    *,
+    user,
+    city: City,
+    job_title: str,
+    department: str,
+    language: str = "",
+    site_url: str = "",
+) -> Membership:
+    """Ask to join a city; approved at once when a verified address is on the city's domain."""
+    addresses = list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+    if not addresses:
+        raise ValidationError(
+            _("Confirm your email address before you ask to join a city."), code="unverified"
+        )
+    city = _lock_city(city)
+    existing = Membership.objects.open().filter(user=user, city=city).first()
+    if existing is not None:
+        raise _already(existing)
+    domains = set(city.email_domains.active().values_list("domain", flat=True))
+    automatic = any(email_domain(address) in domains for address in addresses)
+    membership = Membership(
+        user=user,
+        city=city,
+        job_title=job_title.strip(),
+        department=department.strip(),
+        language=language,
+    )
+    membership._history_user = user
+    if automatic:
+        membership.role = Role.STAFF if _has_lead(city) else Role.LEAD
+        membership.status = Status.APPROVED
+        membership.decided_at = timezone.now()
+    try:
+        with transaction.atomic():
+            _save(membership)
+    except IntegrityError:
+        raise _already(Membership.objects.open().get(user=user, city=city)) from None
+    if automatic:
+        _notify_person(membership, "membership_approved", site_url=site_url, automatic=True)
+    else:
+        _notify_deciders(membership, site_url=site_url)
+    return membership
+
+
+def _already(existing: Membership) -> ValidationError:
+    if existing.is_approved:
+        return ValidationError(
+            _("You are already a member of %(city)s."),
+            params={"city": existing.city.name},
+            code="already_member",
+        )
+    return ValidationError(
+        _("You have already asked to join %(city)s. Your request is waiting for a decision."),
+        params={"city": existing.city.name},
+        code="already_asked",
+    )
+
+
+def _ensure_pending(membership: Membership) -> None:
+    if not membership.is_pending:
+        raise ValidationError(
+            _("The request of %(person)s was already decided: %(status)s."),
+            params={"person": membership.user, "status": membership.get_status_display()},
+            code="already_decided",
+        )
+
+
+@transaction.atomic
+def membership_approve(
+    *, membership: Membership, by, message: str = "", site_url: str = ""
+) -> Membership:
+    """Approve a pending request; the person becomes lead when the city has none."""
+    city = _lock_city(membership.city)
+    membership = _lock_membership(membership)
+    _ensure_may_manage(by, city)
+    _ensure_pending(membership)
+    if not _has_lead(city):
+        membership.role = Role.LEAD
+    _decide(membership, status=Status.APPROVED, by=by, message=message)
+    _save(membership)
+    _notify_person(membership, "membership_approved", site_url=site_url, automatic=False)
+    return membership
+
+
+@transaction.atomic
+def membership_decline(
+    *, membership: Membership, by, message: str = "", site_url: str = ""
+) -> Membership:
+    """Decline a pending request, with an optional message to the person."""
+    city = _lock_city(membership.city)
+    membership = _lock_membership(membership)
+    _ensure_may_manage(by, city)
+    _ensure_pending(membership)
+    _decide(membership, status=Status.DECLINED, by=by, message=message)
+    _save(membership)
+    _notify_person(membership, "membership_declined", site_url=site_url)
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by, site_url: str = "") -> Membership:
+    """Make an approved member staff, editor or lead; a city always keeps one lead."""
+    city = _lock_city(membership.city)
+    membership = _lock_membership(membership)
+    _ensure_may_manage(by, city)
+    if role not in Role.values:
+        raise ValidationError(_("Choose one of the roles offered."), code="invalid_role")
+    if not membership.is_approved:
+        raise ValidationError(
+            _("%(person)s is not an approved member of %(city)s."),
+            params={"person": membership.user, "city": city.name},
+            code="not_member",
+        )
+    if membership.role == role:
+        raise ValidationError(
+            _("%(person)s already has the role %(role)s."),
+            params={"person": membership.user, "role": membership.get_role_display()},
+            code="same_role",
+        )
+    if _only_lead(membership):
+        raise ValidationError(
+            _(
+                "%(person)s is the only lead of %(city)s. Make someone else lead first, "
+                "so that the city keeps a lead."
+            ),
+            params={"person": membership.user, "city": city.name},
+            code="last_lead",
+        )
+    previous = membership.get_role_display()
+    membership.role = role
+    membership._history_user = by
+    _save(membership)
+    _notify_person(
+        membership, "membership_role_changed", site_url=site_url, by=by, previous_role=previous
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(
+    *, membership: Membership, by, message: str = "", site_url: str = ""
+) -> Membership:
+    """Remove an approved member; only a coordinator may remove a city's last lead."""
+    city = _lock_city(membership.city)
+    membership = _lock_membership(membership)
+    _ensure_may_manage(by, city)
+    if not membership.is_approved:
+        raise ValidationError(
+            _("%(person)s is not an approved member of %(city)s."),
+            params={"person": membership.user, "city": city.name},
+            code="not_member",
+        )
+    if _only_lead(membership) and not permissions.is_coordinator(by):
+        raise ValidationError(
+            _(
+                "%(person)s is the only lead of %(city)s. Make someone else lead first; "
+                "only a coordinator can remove a city's last lead."
+            ),
+            params={"person": membership.user, "city": city.name},
+            code="last_lead",
+        )
+    _decide(membership, status=Status.REMOVED, by=by, message=message)
+    _save(membership)
+    _notify_person(membership, "membership_removed", site_url=site_url)
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, user) -> Membership:
+    """Withdraw one's own request, or leave a city (not as its only lead)."""
+    city = _lock_city(membership.city)
+    membership = _lock_membership(membership)
+    if membership.user_id != user.pk or membership.status not in (Status.PENDING, Status.APPROVED):
+        raise ValidationError(
+            _("You have no open membership of %(city)s."),
+            params={"city": city.name},
+            code="not_member",
+        )
+    if _only_lead(membership):
+        raise ValidationError(
+            _(
+                "You are the only lead of %(city)s. Make another member lead before you "
+                "leave, so that the city keeps a lead."
+            ),
+            params={"city": city.name},
+            code="last_lead",
+        )
+    _decide(membership, status=Status.REMOVED, by=user)
+    _save(membership)
+    return membership
+
+
+@transaction.atomic
+def city_claim(
+    *,
+    city: City,
+    email: str,
+    by,
+    job_title: str = "",
+    department: str = "",
+    site_url: str = "",
+) -> Membership:
+    """A coordinator makes a person (by their sign-in address) an approved lead of a city."""
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "No one has an account with this address yet. Ask them to sign up "
+                    "first, then claim the city for them."
+                )
+            },
+            code="unknown_person",
+        )
+    city = _lock_city(city)
+    if not permissions.is_coordinator(by):
+        raise ValidationError(_("Only coordinators can claim a city for someone."))
+    membership = Membership.objects.open().select_for_update().filter(user=user, city=city).first()
+    if membership is not None and membership.is_lead:
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _("%(person)s is already a lead of %(city)s."),
+                    params={"person": user, "city": city.name},
+                    code="already_lead",
+                )
+            }
+        )
+    if membership is None:
+        membership = Membership(user=user, city=city)
+    membership.role = Role.LEAD
+    if job_title.strip():
+        membership.job_title = job_title.strip()
+    if department.strip():
+        membership.department = department.strip()
+    _decide(membership, status=Status.APPROVED, by=by)
+    try:
+        with transaction.atomic():
+            _save(membership)
+    except IntegrityError:
+        raise ValidationError(
+            _("Someone changed this membership at the same moment. Please try again."),
+            code="race",
+        ) from None
+    _notify_person(membership, "membership_approved", site_url=site_url, automatic=False)
+    return membership
+
+
+@transaction.atomic
+def city_profile_update(
+    *,
+    city: City,
+    by,
+    description: str,
+    website: str,
+    contact_name: str,
+    contact_title: str,
+    contact_email: str,
+    contact_phone: str,
+) -> City:
+    """Save what the city publishes about itself."""
+    city = _lock_city(city)
+    if not permissions.can_edit_profile(by, city):
+        raise ValidationError(
+            _("You can no longer edit the profile of %(city)s."), params={"city": city.name}
+        )
+    city.description = description.strip()
+    city.website = website.strip()
+    city.contact_name = contact_name.strip()
+    city.contact_title = contact_title.strip()
+    city.contact_email = contact_email.strip()
+    city.contact_phone = contact_phone.strip()
+    city.full_clean()
+    city.save()
+    return city
+
+
+@transaction.atomic
+def domain_add(*, city: City, domain: str, by) -> CityEmailDomain:
+    """Add an email domain to a city (or bring back one removed earlier)."""
+    if not permissions.can_edit_domains(by):
+        raise ValidationError(_("Only coordinators can change email domains."))
+    domain = normalize_domain(domain)
+    existing = CityEmailDomain.objects.select_for_update().filter(domain=domain).first()
+    if existing is not None and existing.is_active:
+        if existing.city_id == city.pk:
+            message = _("%(domain)s is already an email domain of %(city)s.")
+        else:
+            message = _("%(domain)s already belongs to %(city)s. Remove it there first.")
+        raise ValidationError(
+            {
+                "domain": ValidationError(
+                    message, params={"domain": domain, "city": existing.city.name}, code="taken"
+                )
+            }
+        )
+    row = existing or CityEmailDomain(domain=domain)
+    row.city = city
+    row.added_by = by
+    row.added_at = timezone.now()
+    row.removed_at = None
+    row.removed_by = None
+    row.full_clean(validate_unique=existing is None)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def domain_remove(*, domain: CityEmailDomain, by) -> CityEmailDomain:
+    """Stop a domain from approving people automatically (the record of it stays)."""
+    if not permissions.can_edit_domains(by):
+        raise ValidationError(_("Only coordinators can change email domains."))
+    domain = CityEmailDomain.objects.select_for_update().get(pk=domain.pk)
+    if not domain.is_active:
+        raise ValidationError(
+            _("%(domain)s was already removed."), params={"domain": domain.domain}
+        )
+    domain.removed_at = timezone.now()
+    domain.removed_by = by
+    domain.save(update_fields=["removed_at", "removed_by"])
+    return domain
