@@ -44,6 +44,7 @@ run: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py load_seed_data
 	$(DEMO_ENV) $(PY) manage.py load_demo_data
+	$(DEMO_ENV) $(PY) manage.py build_packages
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: setup

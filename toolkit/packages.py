@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from toolkit import package_builders
 
@@ -30,10 +31,10 @@ FORMATS = {
 }
 FORMAT_NAMES = {
     "pdf": "PDF",
-    "docx": "Word (DOCX)",
-    "csv": "Spreadsheet (CSV)",
-    "json": "Data (JSON)",
-    "zip": "Everything (ZIP)",
+    "docx": _("Word (DOCX)"),
+    "csv": _("Spreadsheet (CSV)"),
+    "json": _("Data (JSON)"),
+    "zip": _("Everything (ZIP)"),
 }
 _WRITERS = {
     "pdf": package_builders.write_pdf,
@@ -52,6 +53,7 @@ class PackageSpec:
     """One scope of a plan that can be downloaded in every format."""
 
     key: str  # recorded on each download event, e.g. "toolkit" or "toolkit/smart-mobility"
+    slug: str  # its segment in the download URL
     title: str
     stem: str  # file name without date or extension, e.g. "smart-city-toolkit"
     revision: str  # changes whenever the content changes
@@ -78,6 +80,28 @@ def built_file(spec: PackageSpec, format: str) -> Path | None:
     """The package's file for the current revision, if it has been built."""
     path = built_path(spec, format)
     return path if path.exists() else None
+
+
+def latest_size(spec: PackageSpec, format: str) -> tuple[int | None, bool]:
+    """The size of the package's newest file, and whether it is of the current revision."""
+    path = built_path(spec, format)
+    if path.exists():
+        return path.stat().st_size, True
+    older = list(package_root().glob(f"{_safe(spec.stem)}--*.{format}"))
+    if not older:
+        return None, False
+    return max(older, key=lambda path: path.stat().st_mtime).stat().st_size, False
+
+
+def specs_build(specs: list[PackageSpec]) -> int:
+    """Build every format of every package that is not built for its revision yet."""
+    built = 0
+    for spec in specs:
+        for format in FORMATS:
+            if built_file(spec, format) is None:
+                package_file(spec, format)
+                built += 1
+    return built
 
 
 def package_file(spec: PackageSpec, format: str) -> Path:
@@ -112,9 +136,11 @@ def _build(spec: PackageSpec, format: str, path: Path) -> None:
 
 
 def _remove_older_revisions(spec: PackageSpec, format: str, *, keep: Path) -> None:
-    for old in package_root().glob(f"{_safe(spec.stem)}--*.{format}"):
-        if old != keep:
-            old.unlink(missing_ok=True)
+    lock = keep.with_suffix(keep.suffix + ".lock")
+    for pattern in (f"{_safe(spec.stem)}--*.{format}", f"{_safe(spec.stem)}--*.{format}.lock"):
+        for old in package_root().glob(pattern):
+            if old not in (keep, lock):
+                old.unlink(missing_ok=True)
 
 
 def _file_range(path: Path, first: int, last: int, chunk: int = 64 * 1024):
@@ -181,6 +207,13 @@ def package_response(
         return response
     record()
     # FileResponse streams the file in chunks and closes it when the response ends.
-    response = FileResponse(open(path, "rb"), headers=headers)  # noqa: SIM115
-    response["Content-Length"] = str(size)
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115
+        as_attachment=True,
+        filename=spec.download_name(format),
+        content_type=FORMATS[format],
+    )
+    for name, value in headers.items():
+        if name not in ("Content-Type", "Content-Disposition"):
+            response[name] = value
     return response

@@ -2,11 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from toolkit import views
+from toolkit import download_views, views
 
 metrics_patterns = (
     [path("", views.MetricsDashboardView.as_view(), name="dashboard")],
     "metrics",
+)
+
+download_patterns = (
+    [
+        path("", download_views.DownloadsView.as_view(), name="download-list"),
+        path(
+            "<slug:scope>/<slug:format>/",
+            download_views.package_download,
+            name="package-download",
+        ),
+    ],
+    "downloads",
 )
 
 urlpatterns = [
@@ -20,6 +32,8 @@ urlpatterns = [
         name="accessibility",
     ),
     path("metrics/", include(metrics_patterns)),
+    # Before the plans' URLs: "downloads" is a reserved word for toolkit slugs.
+    path("toolkit/downloads/", include(download_patterns)),
     path("toolkit/", include("plans.urls")),
     path("adaptations/", include("plans.adaptation_urls")),
     path("cities/", include("cities.urls")),
