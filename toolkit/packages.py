@@ -93,11 +93,11 @@ def latest_size(spec: PackageSpec, format: str) -> tuple[int | None, bool]:
     return max(older, key=lambda path: path.stat().st_mtime).stat().st_size, False
 
 
-def specs_build(specs: list[PackageSpec]) -> int:
+def specs_build(specs: list[PackageSpec], formats: list[str] | None = None) -> int:
     """Build every format of every package that is not built for its revision yet."""
     built = 0
     for spec in specs:
-        for format in FORMATS:
+        for format in formats or FORMATS:
             if built_file(spec, format) is None:
                 package_file(spec, format)
                 built += 1

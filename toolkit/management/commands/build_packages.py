@@ -1,9 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from toolkit.packages import specs_build
+from toolkit.packages import FORMATS, specs_build
 from toolkit.snapshots import toolkit_specs
 
 
@@ -13,13 +13,20 @@ class Command(BaseCommand):
         "revision yet, so the downloads page shows exact sizes. Safe to run at every deploy."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--scope", help='Only this package: "whole" or a focus area slug.')
+        parser.add_argument("--format", choices=list(FORMATS), help="Only this format.")
+
+    def handle(self, *args, scope=None, format=None, **options):
         plan = Plan.objects.model_plan()
         if plan is None:
             self.stdout.write("No model plan yet: run load_seed_data first.")
             return
+        specs = [spec for spec in toolkit_specs(plan) if scope in (None, spec.slug)]
+        if not specs:
+            raise CommandError(f"No package called {scope!r}.")
         started = time.monotonic()
-        built = specs_build(toolkit_specs(plan))
+        built = specs_build(specs, formats=[format] if format else None)
         self.stdout.write(
             self.style.SUCCESS(f"{built} packages built in {time.monotonic() - started:.1f} s.")
         )
