@@ -25,6 +25,9 @@ PUBLIC = {
     "privacy",
     "accessibility",
     "metrics:dashboard",
+    # Downloads are public by design; each full download is counted, nothing else changes.
+    "downloads:download-list",
+    "downloads:package-download",
     "plans:toolkit-home",
     "adaptations:adaptation-list",
     "cities:city-list",
