@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from roundtables.models import MAX_MATERIAL_BYTES
@@ -14,12 +13,9 @@ def validate_pdf(upload) -> None:
     """
     if upload.size > MAX_MATERIAL_BYTES:
         raise ValidationError(
-            _("This file is %(size)s; the limit is %(limit)s."),
+            _("This file is too large: a PDF can be at most %(limit)s MB."),
             code="too_large",
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(MAX_MATERIAL_BYTES),
-            },
+            params={"limit": MAX_MATERIAL_BYTES // (1024 * 1024)},
         )
     upload.seek(0)
     head = upload.read(len(PDF_MAGIC))

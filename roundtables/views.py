@@ -217,6 +217,11 @@ class RegistrationCreateView(LoginRequiredMixin, RoundTableDetailView):
                     round_table=self.object, user=request.user, city=form.cleaned_data["city"]
                 )
             except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    # Not about a field: the round table's state said no (full of
+                    # duplicates, closed, cancelled). Say so at the top of its page.
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(self.object)
                 _form_error(form, error)
             else:
                 if registration.is_confirmed:
