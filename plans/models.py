@@ -447,3 +447,46 @@ def plan_touch(plan_id: int) -> None:
     Plan.objects.filter(pk=plan_id).update(
         revision=F("revision") + 1, content_changed_at=timezone.now()
     )
+
+
+class FullTextRankField(models.FloatField):
+    """The `rank` column of an SQLite FTS5 table; `__matches` runs a full-text query on it."""
+
+
+@FullTextRankField.register_lookup
+class Matches(models.Lookup):
+    lookup_name = "matches"
+    prepare_rhs = False  # the query is text, not a number like the column
+
+    def as_sql(self, compiler, connection):
+        # FTS5 matches against the hidden column named like the table itself.
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        column = connection.ops.quote_name(self.lhs.target.model._meta.db_table)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{table}.{column} MATCH {rhs}", rhs_params
+
+
+class EntrySearchIndex(models.Model):
+    """SQLite only: the FTS5 table that indexes entries (created by migration 0004).
+
+    Not managed by Django: triggers keep it in step with plans_entry. Only
+    plans.search uses it, to join matches and their bm25 rank to entries. (On
+    PostgreSQL it is an empty view, so code that reads every model still works.)
+    """
+
+    entry = models.OneToOneField(
+        Entry,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_index",
+    )
+    rank = FullTextRankField(db_column="rank")
+
+    class Meta:
+        managed = False
+        db_table = "plans_entry_fts"
+
+    def __str__(self):
+        return f"search index of entry {self.entry_id}"

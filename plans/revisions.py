@@ -7,6 +7,7 @@ lists (`relations`). This module turns two stored revisions into what a person
 reads: which fields changed, and a word-level diff of each.
 """
 
+import copy
 import difflib
 import re
 from dataclasses import dataclass
@@ -93,7 +94,8 @@ def focus_area_revisions_record(
 
 # --- Comparing two revisions -----------------------------------------------------------
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it: a change of several words reads as one change.
+_TOKENS = re.compile(r"^\s+|\S+\s*")
 
 
 def word_diff(before: str, after: str) -> SafeString:
@@ -111,16 +113,20 @@ def word_diff(before: str, after: str) -> SafeString:
         if operation == "equal":
             parts.append(escape("".join(old[i1:i2])))
             continue
-        if i2 > i1:
+        # The marks hold the words; the spaces and line breaks after them stay outside.
+        gone, kept = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if gone:
             parts.append(
                 f'<del class="plans-diff__del"><span class="usa-sr-only">[{removed}</span>'
-                f'{escape("".join(old[i1:i2]))}<span class="usa-sr-only">]</span></del>'
+                f'{escape(gone.rstrip())}<span class="usa-sr-only">]</span></del>'
             )
-        if j2 > j1:
+            parts.append(escape(gone[len(gone.rstrip()) :]) if not kept else " ")
+        if kept:
             parts.append(
                 f'<ins class="plans-diff__ins"><span class="usa-sr-only">[{added}</span>'
-                f'{escape("".join(new[j1:j2]))}<span class="usa-sr-only">]</span></ins>'
+                f'{escape(kept.rstrip())}<span class="usa-sr-only">]</span></ins>'
             )
+            parts.append(escape(kept[len(kept.rstrip()) :]))
     return mark_safe("".join(parts))
 
 
@@ -230,7 +236,8 @@ def _changes(before_rows, after_rows) -> list[FieldChange]:
 
 
 def _fields_for(revision):
-    return _entry_fields if isinstance(revision, Entry.history.model) else _focus_area_fields
+    is_entry = isinstance(revision, Entry | Entry.history.model)
+    return _entry_fields if is_entry else _focus_area_fields
 
 
 def revisions_compare(before, after) -> list[FieldChange]:
@@ -255,3 +262,25 @@ def revisions_summarise(revisions: list) -> dict[int, list[str]]:
     for newer, newer_rows, older_rows in zip(revisions, rows, rows[1:], strict=False):
         summary[newer.history_id] = [change.label for change in _changes(older_rows, newer_rows)]
     return summary
+
+
+def stale_comparison(current, values: dict) -> list[FieldChange]:
+    """What a person's unsaved form would change in the version saved meanwhile by someone else."""
+    yours = copy.copy(current)
+    for name, value in values.items():
+        if name in ("core_values", "tags", "also_sources", "related", "slug"):
+            continue
+        if hasattr(yours, name):
+            setattr(yours, name, value)
+    if isinstance(current, Entry):
+        current.relations = current.relations_snapshot()
+        yours.relations = dict(current.relations)
+        if "core_values" in values:
+            yours.relations["core_values"] = sorted(v.key for v in values["core_values"])
+        if "tags" in values:
+            yours.relations["tags"] = sorted(values["tags"])
+        if "also_sources" in values:
+            yours.relations["also_sources"] = sorted(s.key for s in values["also_sources"])
+        if "related" in values:
+            yours.relations["related"] = sorted(e.slug for e in values["related"])
+    return revisions_compare(current, yours)

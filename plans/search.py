@@ -3,7 +3,7 @@
 `search_entries()` is the only way the site searches. On PostgreSQL it matches
 and ranks with the stored `plans_entry.search_vector` (a tsvector weighted
 title > summary > body, GIN-indexed); on SQLite with the FTS5 table
-`plans_entry_fts` and its bm25 ranking, with the same weights. Both are kept
+`plans_entry_fts` and its bm25 rank, weighted the same way. Both are kept
 current by database triggers (migration 0004), so every write is indexed.
 
 Both engines get the same query: the words of what the person typed, minus
@@ -15,7 +15,7 @@ import re
 
 from django.db import connection as default_connection
 from django.db import connections
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8
@@ -34,10 +34,6 @@ _STOP_WORDS_TEXT = """
     very s t can will just don should now
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-
-# bm25 weights for title, summary and body: the same order of importance as
-# PostgreSQL's A, B and C weights.
-_SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
 
 class _EntryTableSQL(RawSQL):
@@ -78,19 +74,11 @@ def search_entries(entries: QuerySet, text: str) -> QuerySet:
         return entries.filter(matches).annotate(search_rank=rank).order_by("-search_rank", "pk")
     if vendor == "sqlite":
         query = " ".join(f'"{word}"' for word in words)
-        matching_ids = RawSQL(
-            "SELECT rowid FROM plans_entry_fts WHERE plans_entry_fts MATCH %s", [query]
-        )
-        # bm25() is lower for better matches; negate it so both engines sort the same way.
-        rank = _EntryTableSQL(
-            "SELECT -bm25(plans_entry_fts, " + _SQLITE_WEIGHTS + ") FROM plans_entry_fts "
-            "WHERE plans_entry_fts MATCH %s AND plans_entry_fts.rowid = {table}.id",
-            [query],
-            FloatField(),
-        )
+        # The FTS5 table's rank is bm25 with the weights set in migration 0004;
+        # lower is better, so negate it to sort the same way as PostgreSQL.
         return (
-            entries.filter(id__in=matching_ids)
-            .annotate(search_rank=rank)
+            entries.filter(search_index__rank__matches=query)
+            .annotate(search_rank=-F("search_index__rank"))
             .order_by("-search_rank", "pk")
         )
     raise NotImplementedError(f"No full-text search for the {vendor} database")

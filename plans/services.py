@@ -158,29 +158,51 @@ def entry_restore(*, entry: Entry, by=None) -> Entry:
     return _set_entry_status(entry=entry, status=Status.ACTIVE, reason=Reason.RESTORE, by=by)
 
 
-def _move(items: list, target, direction: str, *, by) -> bool:
-    """Swap `target` with its neighbour in `items` (already in order); save what moved."""
-    index = next(i for i, item in enumerate(items) if item.pk == target.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(items):
+def _move(scope: list, target, direction: str, *, by, same=lambda item: True) -> bool:
+    """Swap `target`'s place with its neighbour among the `same` items of `scope` (in order).
+
+    Retired items are skipped: nobody sees them in the lists they would move in.
+
+    Only the two that trade places are saved (and get a revision), unless the
+    places were not distinct, in which case the whole scope is numbered 1, 2, 3...
+    """
+    if direction not in ("up", "down"):
         return False
-    items[index], items[other] = items[other], items[index]
-    for position, item in enumerate(items, start=1):
-        if item.order != position:
-            item.order = position
-            _save(item, by=by, reason=Reason.MOVE)
+    if len({item.order for item in scope}) < len(scope):
+        for position, item in enumerate(scope, start=1):
+            if item.order != position:
+                item.order = position
+                _save(item, by=by, reason=Reason.MOVE)
+    items = [item for item in scope if same(item)]
+    index = next((i for i, item in enumerate(items) if item.pk == target.pk), None)
+    if index is None:
+        return False
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return False
+    first, second = items[index], items[other]
+    first.order, second.order = second.order, first.order
+    _save(first, by=by, reason=Reason.MOVE)
+    _save(second, by=by, reason=Reason.MOVE)
     return True
 
 
 @transaction.atomic
 def entry_move(*, entry: Entry, direction: str, by=None) -> bool:
-    """Move an entry one place up or down within its focus area; False at either end."""
-    siblings = list(
+    """Move an entry one place up or down among the entries of its kind in its focus area."""
+    scope = list(
         Entry.objects.select_for_update()
         .filter(focus_area_id=entry.focus_area_id)
         .order_by("order", "pk")
     )
-    return _move(siblings, entry, direction, by=by)
+    current = next(item for item in scope if item.pk == entry.pk)
+    return _move(
+        scope,
+        current,
+        direction,
+        by=by,
+        same=lambda item: item.kind == current.kind and not item.is_retired,
+    )
 
 
 @transaction.atomic
@@ -239,9 +261,9 @@ def focus_area_restore(*, focus_area: FocusArea, by=None) -> FocusArea:
 @transaction.atomic
 def focus_area_move(*, focus_area: FocusArea, direction: str, by=None) -> bool:
     """Move a focus area one place up or down in its plan; False at either end."""
-    siblings = list(
+    scope = list(
         FocusArea.objects.select_for_update()
         .filter(plan_id=focus_area.plan_id)
         .order_by("order", "pk")
     )
-    return _move(siblings, focus_area, direction, by=by)
+    return _move(scope, focus_area, direction, by=by, same=lambda item: not item.is_retired)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cities.models import City, Membership, Region
+from plans.models import CoreValue, Entry, FocusArea, Plan, Source
 from roundtables.models import Registration, RoundTable
 from toolkit.models import User
 
@@ -127,3 +128,56 @@ def make_registration(
         status=status,
         sequence=round_table.signups_received,
     )
+
+
+def make_model_plan() -> Plan:
+    """The model plan (there is only one): the one loaded from the seed, or a new empty one."""
+    return Plan.objects.model_plan() or Plan.objects.create(
+        kind=Plan.Kind.MODEL, title="Model plan", status=Plan.Status.PUBLISHED
+    )
+
+
+def make_focus_area(*, plan=None, title=None, order=None) -> FocusArea:
+    plan = plan or make_model_plan()
+    title = title or f"Focus area {next(_sequence)}"
+    order = order if order is not None else FocusArea.objects.filter(plan=plan).count() + 1
+    return FocusArea.objects.create(plan=plan, title=title, slug=slugify(title), order=order)
+
+
+def make_source(*, title=None) -> Source:
+    title = title or f"Source {next(_sequence)}"
+    return Source.objects.create(key=slugify(title), title=title, url="https://example.org/")
+
+
+def make_entry(
+    *,
+    focus_area=None,
+    title=None,
+    kind=Entry.Kind.POLICY,
+    summary="A short summary.",
+    body="",
+    values=(),
+    tags=(),
+    source=None,
+    **fields,
+) -> Entry:
+    """An entry of the model plan (or of the focus area's plan), with one stored revision."""
+    focus_area = focus_area or make_focus_area()
+    title = title or f"Entry {next(_sequence)}"
+    entry = Entry.objects.create(
+        plan_id=focus_area.plan_id,
+        focus_area=focus_area,
+        kind=kind,
+        title=title,
+        slug=fields.pop("slug", slugify(title)[:80]),
+        summary=summary,
+        body=body,
+        source=source,
+        order=fields.pop("order", Entry.objects.filter(focus_area=focus_area).count() + 1),
+        **fields,
+    )
+    if values:
+        entry.core_values.set(CoreValue.objects.filter(key__in=values))
+    if tags:
+        entry.tags.set(list(tags))
+    return entry

@@ -5,7 +5,10 @@ a bulk insert, a queryset update) is indexed. plans.search reads them; on SQLite
 plans.apps also puts the triggers back after a migration that rebuilt the table.
 """
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
+
+import plans.models
 
 POSTGRESQL = [
     "ALTER TABLE plans_entry ADD COLUMN search_vector tsvector",
@@ -28,8 +31,16 @@ POSTGRESQL = [
     """,
     "UPDATE plans_entry SET title = title",
     "CREATE INDEX plans_entry_search_vector_gin ON plans_entry USING GIN (search_vector)",
+    # plans.models.EntrySearchIndex maps SQLite's FTS5 table. PostgreSQL searches the column
+    # above instead; an always-empty view of the same shape keeps code that reads every
+    # model (say, a test's snapshot of all rows) working on both engines.
+    """
+    CREATE VIEW plans_entry_fts AS
+    SELECT id AS rowid, 0::float8 AS rank FROM plans_entry WHERE false
+    """,
 ]
 POSTGRESQL_REVERSE = [
+    "DROP VIEW IF EXISTS plans_entry_fts",
     "DROP INDEX IF EXISTS plans_entry_search_vector_gin",
     "DROP TRIGGER IF EXISTS plans_entry_search_vector ON plans_entry",
     "DROP FUNCTION IF EXISTS plans_entry_search_vector_update()",
@@ -65,6 +76,8 @@ SQLITE = [
     INSERT INTO plans_entry_fts(rowid, title, summary, body)
     SELECT id, title, summary, body FROM plans_entry
     """,
+    # The rank column: bm25 weighted title > summary > body, like PostgreSQL's A, B, C.
+    "INSERT INTO plans_entry_fts(plans_entry_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)')",
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS plans_entry_fts_insert",
@@ -92,4 +105,26 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("plans", "0003_core_values")]
 
-    operations = [migrations.RunPython(create_search_index, drop_search_index)]
+    operations = [
+        migrations.RunPython(create_search_index, drop_search_index),
+        # The FTS5 table as Django sees it (SQLite only; Django never creates it).
+        migrations.CreateModel(
+            name="EntrySearchIndex",
+            fields=[
+                (
+                    "entry",
+                    models.OneToOneField(
+                        db_column="rowid",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_index",
+                        serialize=False,
+                        to="plans.entry",
+                    ),
+                ),
+                ("rank", plans.models.FullTextRankField(db_column="rank")),
+            ],
+            options={"db_table": "plans_entry_fts", "managed": False},
+        ),
+    ]

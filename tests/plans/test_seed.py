@@ -26,7 +26,7 @@ def test_the_seed_loads_the_model_plan_with_at_least_45_cited_entries(seeded):
     assert smart_mobility.entries.filter(kind=Entry.Kind.FUNDING).exists()
 
 
-def test_entries_keep_their_tags_values_sources_and_related_links(seeded):
+def test_entries_keep_their_tags_values_sources_and_related_links(toolkit):
     entry = Entry.objects.get(slug="smart-city-core-values")
     assert sorted(entry.tags.names()) == ["engagement", "ethics", "planning"]
     assert sorted(v.key for v in entry.core_values.all()) == ["accessibility", "transparency"]
@@ -37,13 +37,13 @@ def test_entries_keep_their_tags_values_sources_and_related_links(seeded):
     assert entry.history.first().relations["tags"] == ["engagement", "ethics", "planning"]
 
 
-def test_flagged_entries_are_marked_for_a_coordinator_to_check(seeded):
+def test_flagged_entries_are_marked_for_a_coordinator_to_check(toolkit):
     flagged = Entry.objects.filter(unverified=True)
     assert flagged.exists()
     assert not flagged.filter(verification_note="").exists()
 
 
-def test_loading_twice_changes_nothing_and_adds_no_revision(seeded, django_assert_max_num_queries):
+def test_loading_twice_changes_nothing_and_adds_no_revision(toolkit, django_assert_max_num_queries):
     plan = Plan.objects.model_plan()
     revisions = (Entry.history.count(), FocusArea.history.count(), plan.revision)
 
@@ -55,7 +55,7 @@ def test_loading_twice_changes_nothing_and_adds_no_revision(seeded, django_asser
     assert (Entry.history.count(), FocusArea.history.count(), plan.revision) == revisions
 
 
-def test_a_coordinators_edit_survives_loading_the_seed_again(seeded):
+def test_a_coordinators_edit_survives_loading_the_seed_again(toolkit):
     entry = Entry.objects.get(slug="smart-city-core-values")
     entry_update(
         entry=entry,
@@ -71,7 +71,7 @@ def test_a_coordinators_edit_survives_loading_the_seed_again(seeded):
     assert entry.history.first().history_change_reason == Reason.EDIT
 
 
-def test_a_fixture_change_reaches_entries_nobody_has_edited(seeded, tmp_path):
+def test_a_fixture_change_reaches_entries_nobody_has_edited(toolkit, tmp_path):
     text = FIXTURE.read_text(encoding="utf-8").replace(
         'title: "Adopt a short set of core values to screen smart city projects"',
         'title: "Adopt core values to screen smart city projects"',
