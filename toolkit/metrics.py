@@ -3,29 +3,94 @@
 Every page, export and test that shows a grant figure calls these functions, so
 the home page, the city pages and the dashboard can never disagree. Each one is
 a fixed number of aggregate queries, whatever the amount of data.
+
+A period is a pair of dates (inclusive) in the site's time zone. Without one,
+a figure covers the grant period stored with the measures.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City
-from roundtables.models import RoundTable
+from cities.models import City, Membership, Region
+from plans.models import Plan
+from roundtables.models import Registration, RoundTable, WalkIn
 from toolkit.models import DownloadEvent, GrantMeasure
 
 DEFINITIONS = {
     GrantMeasure.Key.PARTICIPATING_CITIES: _(
-        "Cities of Los Angeles County with at least one approved staff member."
+        "Cities of Los Angeles County with at least one approved staff member by the end of "
+        "the period."
     ),
     GrantMeasure.Key.TOOLKIT_DOWNLOADS: _(
-        "Downloads of the toolkit's packages, not counting bots, and counting one "
-        "download per visitor per package per hour."
+        "Downloads of the toolkit's packages during the period, not counting bots, and "
+        "counting one download per visitor per package and format per hour."
     ),
     GrantMeasure.Key.ROUND_TABLES_HELD: _(
-        "Round tables marked as held with at least one attendee recorded."
+        "Round tables that took place during the period, marked as held, with at least one "
+        "attendee recorded."
     ),
 }
+
+FUNNEL_DEFINITIONS = {
+    "registered": _("At least one approved staff member by the end of the period."),
+    "downloaded": _("A signed-in member of the city downloaded the toolkit during the period."),
+    "attended": _("Someone from the city attended a round table held during the period."),
+    "published": _("The city's adaptation of the plan was published by the end of the period."),
+}
+FUNNEL_LABELS = {
+    "registered": _("Registered"),
+    "downloaded": _("Downloaded the toolkit while signed in"),
+    "attended": _("Attended a round table"),
+    "published": _("Published an adaptation"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return _midnight(self.start)
+
+    @property
+    def ends_before(self) -> datetime.datetime:
+        """The first moment after the period (its end date is included)."""
+        return _midnight(self.end + datetime.timedelta(days=1))
+
+    def months(self) -> list[datetime.date]:
+        """The first day of every month the period touches, up to this month."""
+        last = min(self.end, timezone.localdate())
+        month = self.start.replace(day=1)
+        months = []
+        while month <= last:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def _percent(part: int, whole: int) -> int:
+    """A whole percentage, halves rounded up (2 of 16 is 13%), 0 for an empty whole."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def grant_period() -> Period:
+    """The grant period stored with the measures (the earliest start to the latest end)."""
+    measures = list(GrantMeasure.objects.values_list("period_start", "period_end"))
+    if not measures:
+        today = timezone.localdate()
+        return Period(today.replace(month=1, day=1), today.replace(month=12, day=31))
+    return Period(min(start for start, _end in measures), max(end for _start, end in measures))
 
 
 @dataclass(frozen=True)
@@ -35,48 +100,82 @@ class Figure:
     value: int
     target: int
     definition: str
+    extra: dict = field(default_factory=dict)
 
     @property
     def percent(self) -> int:
         """Progress towards the target, capped at 100 for the progress bar."""
         if self.target <= 0:
             return 100
-        return min(100, round(100 * self.value / self.target))
+        return min(100, _percent(self.value, self.target))
 
     @property
     def met(self) -> bool:
         return self.value >= self.target
 
 
-def participating_cities() -> int:
-    """Number of registered cities (at least one approved member)."""
-    return City.objects.registered().count()
+# --- The three measures -------------------------------------------------------------
+
+
+def _registered_by(moment: datetime.datetime, city_ref: str = "pk") -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            city=OuterRef(city_ref),
+            status=Membership.Status.APPROVED,
+            decided_at__lt=moment,
+        )
+    )
+
+
+def participating_cities(period: Period | None = None) -> int:
+    """Cities with an approved member by the end of the period."""
+    period = period or grant_period()
+    return City.objects.filter(_registered_by(period.ends_before)).count()
 
 
 def total_cities() -> int:
     return City.objects.count()
 
 
-def toolkit_downloads() -> dict[str, int]:
+def _toolkit_events(period: Period):
+    return DownloadEvent.objects.of_toolkit().filter(
+        created_at__gte=period.starts_at, created_at__lt=period.ends_before
+    )
+
+
+def toolkit_downloads(period: Period | None = None) -> dict[str, int]:
     """Unique human downloads of the toolkit (the grant figure) and the raw totals."""
-    return DownloadEvent.objects.of_toolkit().aggregate(
+    return _toolkit_events(period or grant_period()).aggregate(
         unique=Count("unique_key", distinct=True, filter=Q(is_bot=False)),
         human_total=Count("pk", filter=Q(is_bot=False)),
         raw_total=Count("pk"),
     )
 
 
-def round_tables_held() -> int:
-    """Round tables held with at least one recorded attendee."""
-    return RoundTable.objects.held().count()
+def _held_in(period: Period):
+    return RoundTable.objects.held().filter(
+        starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
+    )
 
 
-def grant_figures() -> list[Figure]:
+def round_tables_held(period: Period | None = None) -> int:
+    """Round tables held with at least one recorded attendee, that started in the period."""
+    return _held_in(period or grant_period()).count()
+
+
+def grant_figures(period: Period | None = None) -> list[Figure]:
     """The three success measures with their live figures, in the grant's order."""
+    period = period or grant_period()
+    downloads = toolkit_downloads(period)
     values = {
-        GrantMeasure.Key.PARTICIPATING_CITIES: participating_cities(),
-        GrantMeasure.Key.TOOLKIT_DOWNLOADS: toolkit_downloads()["unique"],
-        GrantMeasure.Key.ROUND_TABLES_HELD: round_tables_held(),
+        GrantMeasure.Key.PARTICIPATING_CITIES: participating_cities(period),
+        GrantMeasure.Key.TOOLKIT_DOWNLOADS: downloads["unique"],
+        GrantMeasure.Key.ROUND_TABLES_HELD: round_tables_held(period),
+    }
+    extras = {
+        GrantMeasure.Key.PARTICIPATING_CITIES: {"of": total_cities()},
+        GrantMeasure.Key.TOOLKIT_DOWNLOADS: downloads,
+        GrantMeasure.Key.ROUND_TABLES_HELD: {},
     }
     return [
         Figure(
@@ -85,6 +184,192 @@ def grant_figures() -> list[Figure]:
             value=values[measure.key],
             target=measure.target,
             definition=DEFINITIONS[measure.key],
+            extra=extras[measure.key],
         )
         for measure in GrantMeasure.objects.all()
     ]
+
+
+# --- Participation ------------------------------------------------------------------
+
+
+def _funnel_conditions(period: Period, city_ref: str = "pk") -> dict[str, Exists]:
+    attended_rows = {
+        "round_table__status": RoundTable.Status.HELD,
+        "round_table__starts_at__gte": period.starts_at,
+        "round_table__starts_at__lt": period.ends_before,
+    }
+    return {
+        "registered": _registered_by(period.ends_before, city_ref),
+        "downloaded": Exists(_toolkit_events(period).filter(city=OuterRef(city_ref), is_bot=False)),
+        "attended": Exists(
+            Registration.objects.filter(city=OuterRef(city_ref), attended=True, **attended_rows)
+        )
+        | Exists(WalkIn.objects.filter(city=OuterRef(city_ref), **attended_rows)),
+        "published": Exists(
+            Plan.objects.adaptations()
+            .published()
+            .filter(city=OuterRef(city_ref), published_at__lt=period.ends_before)
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    key: str
+    label: str
+    cities: int
+    of: int
+    definition: str
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.cities, self.of)
+
+
+def participation_funnel(period: Period | None = None) -> list[FunnelStep]:
+    """Registered cities, and how many of them went on to each deeper level (one query)."""
+    period = period or grant_period()
+    conditions = _funnel_conditions(period)
+    cities = City.objects.annotate(**{f"is_{key}": value for key, value in conditions.items()})
+    # Each step counts registered cities only, so the funnel never widens.
+    counts = cities.aggregate(
+        total=Count("pk"),
+        **{
+            key: Count("pk", filter=Q(is_registered=True) & Q(**{f"is_{key}": True}))
+            for key in conditions
+        },
+    )
+    return [
+        FunnelStep(
+            key=key,
+            label=FUNNEL_LABELS[key],
+            cities=counts[key],
+            of=counts["total"],
+            definition=FUNNEL_DEFINITIONS[key],
+        )
+        for key in conditions
+    ]
+
+
+@dataclass(frozen=True)
+class RegionShare:
+    region: Region
+    registered: int
+    cities: int
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.registered, self.cities)
+
+
+def participation_by_subregion(period: Period | None = None) -> list[RegionShare]:
+    """Registered cities of each subregion out of its cities (a city in two counts in both)."""
+    period = period or grant_period()
+    registered = City.objects.filter(_registered_by(period.ends_before)).values("pk")
+    regions = Region.objects.annotate(
+        city_count=Count("cities", distinct=True),
+        registered_count=Count("cities", filter=Q(cities__in=registered), distinct=True),
+    ).order_by("order", "name")
+    return [
+        RegionShare(region=region, registered=region.registered_count, cities=region.city_count)
+        for region in regions
+        if region.city_count
+    ]
+
+
+# --- Trends ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    month: datetime.date
+    downloads: int
+    registrations: int
+    round_tables: int
+
+
+def monthly_trend(period: Period | None = None) -> list[Month]:
+    """Per month: unique toolkit downloads, cities registering, round tables held (3 queries)."""
+    period = period or grant_period()
+    zone = timezone.get_current_timezone()
+    downloads = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["unique"]
+        for row in _toolkit_events(period)
+        .filter(is_bot=False)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values("month")
+        .annotate(unique=Count("unique_key", distinct=True))
+    }
+    first_approvals = (
+        City.objects.annotate(
+            registered_at=Min(
+                "memberships__decided_at",
+                filter=Q(memberships__status=Membership.Status.APPROVED),
+            )
+        )
+        .filter(registered_at__gte=period.starts_at, registered_at__lt=period.ends_before)
+        .values_list("registered_at", flat=True)
+    )
+    registrations: dict[datetime.date, int] = {}
+    for moment in first_approvals:
+        month = timezone.localtime(moment, zone).date().replace(day=1)
+        registrations[month] = registrations.get(month, 0) + 1
+    round_tables = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["count"]
+        for row in _held_in(period)
+        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+        .values("month")
+        .annotate(count=Count("pk", distinct=True))
+    }
+    return [
+        Month(
+            month=month,
+            downloads=downloads.get(month, 0),
+            registrations=registrations.get(month, 0),
+            round_tables=round_tables.get(month, 0),
+        )
+        for month in period.months()
+    ]
+
+
+# --- Per city (grant staff) -------------------------------------------------------------
+
+
+def _count_of(queryset, column="pk"):
+    """A correlated COUNT subquery (keeps joins from multiplying each other)."""
+    return Coalesce(
+        Subquery(queryset.order_by().values(column).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
+def city_table(period: Period | None = None):
+    """Every city with its participation in the period, for the grant staff (one query)."""
+    period = period or grant_period()
+    approved = Membership.objects.filter(
+        city=OuterRef("pk"),
+        status=Membership.Status.APPROVED,
+        decided_at__lt=period.ends_before,
+    )
+    downloads = _toolkit_events(period).filter(city=OuterRef("pk"), is_bot=False)
+    attended = _held_in(period).filter(
+        Exists(
+            Registration.objects.filter(
+                round_table=OuterRef("pk"), city=OuterRef(OuterRef("pk")), attended=True
+            )
+        )
+        | Exists(WalkIn.objects.filter(round_table=OuterRef("pk"), city=OuterRef(OuterRef("pk"))))
+    )
+    adaptation = Plan.objects.adaptations().filter(city=OuterRef("pk"))
+    return (
+        City.objects.select_related("primary_region")
+        .annotate(
+            joined_at=Subquery(approved.order_by("decided_at").values("decided_at")[:1]),
+            member_count=_count_of(approved, "city"),
+            download_count=_count_of(downloads, "city"),
+            round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
+            adaptation_status=Subquery(adaptation.values("status")[:1]),
+        )
+        .order_by(F("joined_at").asc(nulls_last=True), "name")
+    )

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from toolkit import download_views, views
+from toolkit import download_views, metrics_views, views
 
 metrics_patterns = (
-    [path("", views.MetricsDashboardView.as_view(), name="dashboard")],
+    [
+        path("", metrics_views.MetricsDashboardView.as_view(), name="dashboard"),
+        path("export/<slug:table>.csv", metrics_views.MetricsExportView.as_view(), name="export"),
+        path("measures/", metrics_views.GrantMeasuresUpdateView.as_view(), name="measures-update"),
+    ],
     "metrics",
 )
 

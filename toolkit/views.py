@@ -21,17 +21,6 @@ class HomeView(TemplateView):
         return context
 
 
-class MetricsDashboardView(TemplateView):
-    template_name = "toolkit/metrics_dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["figures"] = metrics.grant_figures()
-        context["downloads"] = metrics.toolkit_downloads()
-        context["total_cities"] = metrics.total_cities()
-        return context
-
-
 class ProfileView(LoginRequiredMixin, UpdateView):
     form_class = ProfileForm
     template_name = "account/profile.html"

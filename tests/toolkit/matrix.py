@@ -1,6 +1,6 @@
 """Who may use the toolkit's private pages (run by tests/test_permission_matrix.py)."""
 
-from tests.matrix import OK, Case, expect
+from tests.matrix import FORBIDDEN, OK, Case, expect
 
 CASES = [
     Case("your profile", "profile", expect(OK)),
@@ -10,5 +10,52 @@ CASES = [
         expect(OK),
         method="post",
         data=lambda w: {"name": "Renamed by the matrix", "job_title": "Analyst"},
+    ),
+]
+
+
+def _measures_data(world) -> dict:
+    from toolkit.models import GrantMeasure
+
+    measures = list(GrantMeasure.objects.order_by("pk"))
+    data = {
+        "form-TOTAL_FORMS": str(len(measures)),
+        "form-INITIAL_FORMS": str(len(measures)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for index, measure in enumerate(measures):
+        data |= {
+            f"form-{index}-id": str(measure.pk),
+            f"form-{index}-label": measure.label,
+            f"form-{index}-target": str(measure.target + 1),
+            f"form-{index}-period_start": measure.period_start.isoformat(),
+            f"form-{index}-period_end": measure.period_end.isoformat(),
+        }
+    return data
+
+
+CASES += [
+    Case(
+        "export the per-city grant figures",
+        "metrics:export",
+        expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+        kwargs=lambda w: {"table": "cities"},
+    ),
+    Case(
+        "export the measures",
+        "metrics:export",
+        expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+        kwargs=lambda w: {"table": "measures"},
+    ),
+    Case(
+        "open the measures' settings", "metrics:measures-update", expect(FORBIDDEN, coordinator=OK)
+    ),
+    Case(
+        "change the measures' targets",
+        "metrics:measures-update",
+        expect(FORBIDDEN, coordinator=OK),
+        method="post",
+        data=_measures_data,
     ),
 ]

@@ -78,5 +78,5 @@ def test_figures_report_progress_without_dividing_by_zero():
 
 
 def test_grant_figures_run_a_fixed_number_of_queries(django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         metrics.grant_figures()

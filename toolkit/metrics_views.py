@@ -1,0 +1,242 @@
+"""The grant dashboard: public figures for everyone, detail and exports for the grant staff."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.forms import modelformset_factory
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from toolkit import charts, metrics
+from toolkit.metrics_forms import GrantMeasureForm, PeriodForm
+from toolkit.models import GrantMeasure
+
+GRANT_STAFF_PERMISSION = "toolkit.view_grant_details"
+
+
+def is_grant_staff(user) -> bool:
+    return user.is_authenticated and user.has_perm(GRANT_STAFF_PERMISSION)
+
+
+def chosen_period(request) -> tuple[metrics.Period, PeriodForm | None]:
+    """The grant period, or the one the grant staff chose in the query string."""
+    default = metrics.grant_period()
+    if not is_grant_staff(request.user):
+        return default, None
+    if "start" not in request.GET and "end" not in request.GET:
+        return default, PeriodForm(initial={"start": default.start, "end": default.end})
+    form = PeriodForm(request.GET)
+    if form.is_valid():
+        return metrics.Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
+    return default, form
+
+
+class MetricsDashboardView(TemplateView):
+    template_name = "toolkit/metrics_dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        if not is_grant_staff(request.user) and ("start" in request.GET or "end" in request.GET):
+            messages.info(
+                request,
+                _(
+                    "Only the grant's staff can choose another period; "
+                    "these are the figures for the grant period."
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period, form = chosen_period(self.request)
+        funnel = metrics.participation_funnel(period)
+        regions = metrics.participation_by_subregion(period)
+        trend = metrics.monthly_trend(period)
+        month_labels = [dateformat.format(month.month, "M y") for month in trend]
+        context.update(
+            period=period,
+            period_form=form,
+            grant_staff=is_grant_staff(self.request.user),
+            can_edit_measures=self.request.user.has_perm("toolkit.change_grantmeasure"),
+            figures=metrics.grant_figures(period),
+            downloads=metrics.toolkit_downloads(period),
+            funnel=funnel,
+            funnel_chart=charts.horizontal_bars(
+                [(str(s.label), s.cities, s.of, f"{s.cities} ({s.percent}%)") for s in funnel]
+            ),
+            regions=regions,
+            regions_chart=charts.horizontal_bars(
+                [
+                    (r.region.name, r.registered, r.cities, f"{r.registered}/{r.cities}")
+                    for r in regions
+                ]
+            ),
+            trend=trend,
+            trend_charts=[
+                (
+                    "trend-downloads",
+                    _("Toolkit downloads per month"),
+                    charts.columns(
+                        list(zip(month_labels, [m.downloads for m in trend], strict=True))
+                    ),
+                ),
+                (
+                    "trend-registrations",
+                    _("Cities registering per month"),
+                    charts.columns(
+                        list(zip(month_labels, [m.registrations for m in trend], strict=True))
+                    ),
+                ),
+                (
+                    "trend-round-tables",
+                    _("Round tables held per month"),
+                    charts.columns(
+                        list(zip(month_labels, [m.round_tables for m in trend], strict=True))
+                    ),
+                ),
+            ],
+            computed_at=timezone.now(),
+            export_tables=EXPORT_LABELS,
+        )
+        if context["grant_staff"]:
+            context["city_rows"] = list(metrics.city_table(period))
+        return context
+
+
+# --- CSV exports ----------------------------------------------------------------------
+
+
+def _rows_measures(period):
+    yield [_("Measure"), _("Figure"), _("Target"), _("Percent of target"), _("Definition")]
+    for figure in metrics.grant_figures(period):
+        yield [figure.label, figure.value, figure.target, figure.percent, figure.definition]
+    downloads = metrics.toolkit_downloads(period)
+    yield [_("All downloads by people"), downloads["human_total"], "", "", ""]
+    yield [_("All requests, bots included"), downloads["raw_total"], "", "", ""]
+
+
+def _rows_funnel(period):
+    yield [_("Level"), _("Cities"), _("Out of"), _("Percent"), _("Definition")]
+    for step in metrics.participation_funnel(period):
+        yield [step.label, step.cities, step.of, step.percent, step.definition]
+
+
+def _rows_subregions(period):
+    yield [_("Subregion"), _("Registered cities"), _("Cities"), _("Percent")]
+    for share in metrics.participation_by_subregion(period):
+        yield [share.region.name, share.registered, share.cities, share.percent]
+
+
+def _rows_trend(period):
+    yield [_("Month"), _("Toolkit downloads"), _("Cities registering"), _("Round tables held")]
+    for month in metrics.monthly_trend(period):
+        yield [
+            month.month.strftime("%Y-%m"),
+            month.downloads,
+            month.registrations,
+            month.round_tables,
+        ]
+
+
+def _rows_cities(period):
+    yield [
+        _("City"),
+        _("Subregion"),
+        _("Joined"),
+        _("Members"),
+        _("Toolkit downloads"),
+        _("Round tables attended"),
+        _("Adaptation"),
+    ]
+    for city in metrics.city_table(period):
+        yield [
+            city.name,
+            city.primary_region.name,
+            timezone.localtime(city.joined_at).date().isoformat() if city.joined_at else "",
+            city.member_count,
+            city.download_count,
+            city.round_tables_attended,
+            city.adaptation_status or "",
+        ]
+
+
+EXPORT_LABELS = [
+    ("measures", _lazy("The three measures")),
+    ("funnel", _lazy("Participation funnel")),
+    ("subregions", _lazy("Registered cities by subregion")),
+    ("trend", _lazy("Figures per month")),
+    ("cities", _lazy("City by city")),
+]
+
+EXPORTS = {
+    "measures": _rows_measures,
+    "funnel": _rows_funnel,
+    "subregions": _rows_subregions,
+    "trend": _rows_trend,
+    "cities": _rows_cities,
+}
+
+
+class MetricsExportView(LoginRequiredMixin, View):
+    """One of the dashboard's tables as CSV, with the period and the definitions at the top."""
+
+    def get(self, request, table: str):
+        if not is_grant_staff(request.user):
+            raise PermissionDenied(_("Only the grant's staff can export the figures."))
+        if table not in EXPORTS:
+            raise Http404
+        period, form = chosen_period(request)
+        if form is not None and form.is_bound and not form.is_valid():
+            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+            return HttpResponse(
+                _("The period is not valid: %(errors)s") % {"errors": errors},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"smart-city-collaborative-{table}-{period.start}-{period.end}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["# " + _("Open Sourced Smart City Collaborative: grant figures")])
+        writer.writerow(
+            ["# " + _("Period: %(start)s to %(end)s") % {"start": period.start, "end": period.end}]
+        )
+        writer.writerow(
+            [
+                "# "
+                + _("Computed at: %(moment)s")
+                % {"moment": timezone.localtime().isoformat(timespec="seconds")}
+            ]
+        )
+        for key, definition in metrics.DEFINITIONS.items():
+            writer.writerow([f"# {GrantMeasure.Key(key).label}: {definition}"])
+        writer.writerows(EXPORTS[table](period))
+        return response
+
+
+class GrantMeasuresUpdateView(PermissionRequiredMixin, View):
+    """Coordinators set each measure's label, target and grant period."""
+
+    permission_required = "toolkit.change_grantmeasure"
+    template_name = "toolkit/grant_measures_form.html"
+    formset_class = modelformset_factory(
+        GrantMeasure, form=GrantMeasureForm, extra=0, edit_only=True
+    )
+
+    def get(self, request):
+        return render(request, self.template_name, {"formset": self.formset_class()})
+
+    def post(self, request):
+        formset = self.formset_class(request.POST)
+        if not formset.is_valid():
+            return render(request, self.template_name, {"formset": formset}, status=400)
+        formset.save()
+        messages.success(request, _("The measures are saved."))
+        return redirect("metrics:dashboard")
