@@ -258,6 +258,11 @@ class EntryForm(SlugMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send text areas with Windows line ends; store them as they were loaded,
+        # so that saving without a change does not show every line as changed.
+        for name in ("summary", "body", "verification_note"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
         if self.is_new:
             cleaned["slug"] = self.clean_new_slug(Entry)
         return cleaned
@@ -294,6 +299,8 @@ class FocusAreaForm(SlugMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if isinstance(cleaned.get("summary"), str):
+            cleaned["summary"] = cleaned["summary"].replace("\r\n", "\n")
         if self.is_new:
             cleaned["slug"] = self.clean_new_slug(FocusArea)
         return cleaned

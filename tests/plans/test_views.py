@@ -246,6 +246,17 @@ def test_a_coordinator_edits_an_entry_and_everyone_sees_the_change(coordinator_c
     assert "Install fast chargers." in text(Client().get(entry.get_absolute_url()))
 
 
+def test_saving_a_form_unchanged_from_a_browser_changes_no_field(coordinator_client):
+    entry = make_entry(body="### Steps\n\n1. Ask\n2. Act", summary="Two\nlines")
+    url = reverse("plans:entry-update", args=[entry.focus_area.slug, entry.slug])
+    # Browsers send the text of a text area with Windows line ends.
+    coordinator_client.post(
+        url, form_data(entry, body=entry.body.replace("\n", "\r\n"), summary="Two\r\nlines")
+    )
+    entry.refresh_from_db()
+    assert entry.body == "### Steps\n\n1. Ask\n2. Act" and entry.summary == "Two\nlines"
+
+
 def test_preview_shows_the_rendered_text_and_saves_nothing(coordinator_client):
     entry = make_entry(body="Old body.")
     url = reverse("plans:entry-update", args=[entry.focus_area.slug, entry.slug])
