@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City, Region
 from roundtables import permissions
 from roundtables.models import Registration, RoundTable, WalkIn
-from roundtables.validators import validate_pdf
+from roundtables.validators import below_confirmed_message, validate_pdf
 
 COUNTY_WIDE = "county-wide"
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -81,9 +81,7 @@ class RoundTableForm(forms.ModelForm):
         capacity = self.cleaned_data["capacity"]
         if self.instance.pk and capacity is not None and capacity < self.instance.seats_taken:
             raise forms.ValidationError(
-                _("%(count)s seats are already confirmed; the capacity cannot be lower."),
-                params={"count": self.instance.seats_taken},
-                code="below_confirmed",
+                below_confirmed_message(self.instance.seats_taken), code="below_confirmed"
             )
         return capacity
 

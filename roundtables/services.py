@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cities.models import City, Region
 from roundtables import emails, permissions
 from roundtables.models import Material, Registration, RoundTable, WalkIn
-from roundtables.validators import validate_pdf
+from roundtables.validators import below_confirmed_message, validate_pdf
 
 # Path segments of the app's own pages: a round table's slug must never be one of them.
 RESERVED_SLUGS = {"new", "series", "mine", "subregions", "registrations", "calendar"}
@@ -201,13 +201,7 @@ def round_table_update(*, round_table: RoundTable, **changes) -> RoundTable:
             setattr(locked, name, value)
         if locked.capacity < locked.seats_taken:
             raise ValidationError(
-                {
-                    "capacity": _(
-                        "%(count)s seats are already confirmed; the capacity cannot be lower."
-                    )
-                    % {"count": locked.seats_taken}
-                },
-                code="below_confirmed",
+                {"capacity": below_confirmed_message(locked.seats_taken)}, code="below_confirmed"
             )
         if changed & CALENDAR_FIELDS:
             locked.calendar_sequence += 1

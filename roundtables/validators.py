@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from roundtables.models import MAX_MATERIAL_BYTES
 
@@ -24,3 +25,12 @@ def validate_pdf(upload) -> None:
         raise ValidationError(
             _("This file is not a PDF. Only PDF documents can be uploaded."), code="not_pdf"
         )
+
+
+def below_confirmed_message(count: int) -> str:
+    """Why a capacity cannot go below the seats already confirmed."""
+    return ngettext(
+        "%(count)s seat is already confirmed; the capacity cannot be lower.",
+        "%(count)s seats are already confirmed; the capacity cannot be lower.",
+        count,
+    ) % {"count": count}
