@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cities.models import City, Membership, Region
@@ -115,7 +116,7 @@ def _person(spec: DemoPerson) -> User:
     return user
 
 
-def _round_table(*, slug, title, region, starts_at, status, capacity=30) -> RoundTable:
+def _round_table(*, slug, title, region, starts_at, status, capacity=30, **details) -> RoundTable:
     round_table, _ = RoundTable.objects.get_or_create(
         slug=slug,
         defaults={
@@ -125,9 +126,19 @@ def _round_table(*, slug, title, region, starts_at, status, capacity=30) -> Roun
             "ends_at": starts_at + datetime.timedelta(hours=2),
             "capacity": capacity,
             "status": status,
+            **details,
         },
     )
     return round_table
+
+
+def _recount(round_table: RoundTable) -> None:
+    """Keep the demo's seat counts right (its registrations are made directly)."""
+    registrations = Registration.objects.filter(round_table=round_table)
+    RoundTable.objects.filter(pk=round_table.pk).update(
+        seats_taken=registrations.filter(status=Registration.Status.CONFIRMED).count(),
+        signups_received=registrations.aggregate(last=Max("sequence"))["last"] or 0,
+    )
 
 
 @transaction.atomic
@@ -149,19 +160,43 @@ def demo_load() -> list[DemoPerson]:
         region=westside,
         starts_at=past,
         status=RoundTable.Status.HELD,
+        venue="West Hollywood City Hall, Council Chambers",
+        address="8300 Santa Monica Blvd, West Hollywood, CA 90069",
+        host_city=City.objects.get(slug="west-hollywood"),
+        agenda="1. What each city collects about residents\n2. Privacy policies to share",
+        minutes="Four cities compared their data inventories and agreed to share privacy "
+        "policy templates before the next round table.",
     )
-    _round_table(
+    upcoming_round_table = _round_table(
         slug="westside-round-table-demo-next",
         title="Westside round table: smart streetlights",
         region=westside,
         starts_at=upcoming,
         status=RoundTable.Status.SCHEDULED,
+        capacity=3,
+        registration_deadline=upcoming - datetime.timedelta(days=2),
+        venue="Santa Monica Main Library, Multipurpose Room",
+        address="601 Santa Monica Blvd, Santa Monica, CA 90401",
+        online_url="https://meet.example.org/westside-streetlights",
+        host_city=City.objects.get(slug="santa-monica"),
+        agenda="1. Streetlight pilots so far\n2. Sensors and privacy\n3. Buying together",
     )
-    for email in ["lead@weho.demo.example", "staff@santamonica.demo.example"]:
+    registrations = [
+        (held, "lead@weho.demo.example", True),
+        (held, "staff@santamonica.demo.example", True),
+        (upcoming_round_table, "staff@culvercity.demo.example", False),
+        (upcoming_round_table, "staff@bradbury.demo.example", False),
+    ]
+    for round_table, email, attended in registrations:
         user = users[email]
-        Registration.objects.get_or_create(
-            round_table=held,
-            user=user,
-            defaults={"city": user.memberships.first().city, "attended": True},
-        )
+        if not Registration.objects.filter(round_table=round_table, user=user).exists():
+            Registration.objects.create(
+                round_table=round_table,
+                user=user,
+                city=user.memberships.first().city,
+                attended=attended,
+                sequence=round_table.registrations.count() + 1,
+            )
+    for round_table in (held, upcoming_round_table):
+        _recount(round_table)
     return PEOPLE
