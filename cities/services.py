@@ -270,7 +270,8 @@ def membership_set_role(*, membership: Membership, role: str, by, site_url: str 
             params={"person": membership.user, "city": city.name},
             code="last_lead",
         )
-    previous = membership.get_role_display()
+    # The label, not its English text: the mail is written in the person's language.
+    previous = Role(membership.role).label
     membership.role = role
     membership._history_user = by
     _save(membership)

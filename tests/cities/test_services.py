@@ -178,6 +178,17 @@ def test_a_lead_makes_staff_editor_and_the_person_is_told(city, on_commit):
     assert "from Staff to Editor" in mail.outbox[0].body
 
 
+def test_a_role_change_is_written_wholly_in_the_persons_language(city, on_commit):
+    lead = lead_of(city)
+    staff = make_membership(city=city)
+    Membership.objects.filter(pk=staff.pk).update(language="es")
+    staff.refresh_from_db()
+
+    on_commit(services.membership_set_role, membership=staff, role=Role.EDITOR, by=lead)
+
+    assert "de Personal a Editor" in mail.outbox[0].body
+
+
 def test_the_last_lead_cannot_be_demoted(city):
     lead = make_membership(city=city, role=Role.LEAD)
     with pytest.raises(ValidationError, match="only lead of West Hollywood"):
