@@ -18,7 +18,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("City name"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     region = forms.ChoiceField(label=_("Subregion"), required=False)
     state = forms.ChoiceField(label=_("Participation"), required=False)
