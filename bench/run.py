@@ -8,6 +8,7 @@ bench-results/latest.json.
 Environment: BENCH_DATABASE_URL (default: a fresh PostgreSQL database on the
 local server when one answers, else a throwaway SQLite file), BENCH_SECONDS
 (default 10), BENCH_CONNECTIONS (default 32), BENCH_WORKERS (default 4).
+bench/signups.py then measures round-table sign-ups per second under contention.
 """
 
 import json
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import downloads as download_bench  # noqa: E402
+from bench import signups as signup_bench  # noqa: E402
 
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8099"))
@@ -41,7 +43,11 @@ PAGES = [
     ("city directory", "/cities/"),
     ("city page", "/cities/west-hollywood/"),
     ("toolkit", "/toolkit/"),
+    ("toolkit list", "/toolkit/entries/"),
+    ("toolkit search", "/toolkit/entries/?q=grants"),
+    ("toolkit entry", "/toolkit/smart-mobility/ev-charging-expansion/"),
     ("round tables", "/round-tables/"),
+    ("round table", "/round-tables/westside-round-table-demo-next/"),
     ("metrics", "/metrics/"),
     ("downloads page", "/toolkit/downloads/"),
 ]
@@ -76,6 +82,8 @@ def environment(tmp: Path) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url(tmp),
+        # Round-table sign-ups send mail: build every message, but hand it to no server.
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
     if _answers("127.0.0.1", 6379) and "REDIS_URL" not in os.environ:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
@@ -162,6 +170,7 @@ def main() -> None:
             events_before = download_bench.events_recorded(PYTHON, ROOT, env)
             exact = download_bench.exact_downloads(base + "/toolkit/downloads/whole/csv/")
             events = download_bench.events_recorded(PYTHON, ROOT, env) - events_before
+            signup = signup_bench.benchmark(env, base)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -196,6 +205,7 @@ def main() -> None:
         f"  cold build of the whole toolkit PDF: {cold['seconds']:.1f} s, "
         f"peak memory {cold['peak_mib']:.0f} MiB"
     )
+    signup_bench.report(signup)
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
@@ -208,6 +218,7 @@ def main() -> None:
                     "exact": {**exact, "events": events},
                     "cold_pdf_build": cold,
                 },
+                "signups": signup,
             },
             indent=2,
         )

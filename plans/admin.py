@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from plans.models import CoreValue, Entry, FocusArea, Plan, Source
+from plans.models import CoreValue, Entry, FocusArea, Plan, Source, plan_touch
 from plans.revisions import Reason, entry_revisions_record
 
 
@@ -15,6 +15,14 @@ class PlanAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "key"]
     search_fields = ["title", "publisher", "key"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Entry pages show sources: mark every plan citing this one as changed.
+        for plan_id in (
+            Plan.objects.filter(entries__source=obj).values_list("pk", flat=True).distinct()
+        ):
+            plan_touch(plan_id)
 
 
 @admin.register(CoreValue)

@@ -47,9 +47,25 @@ class EntryFilterForm(forms.Form):
         self.fields["tag"].widget.choices = [("", _("All tags")), *[(t.slug, t.name) for t in tags]]
         self.fields["source"].widget.choices = [
             ("", _("All sources")),
-            *[(source.key, source.title) for source in sources],
+            *[(s.key, f"{s.title} ({s.publisher})" if s.publisher else s.title) for s in sources],
         ]
         self.tag_slugs = {tag.slug for tag in tags}
+
+    def selects(self) -> list[dict]:
+        """The drop-down filters with their options, to draw without a template per option."""
+        values = self.values
+        return [
+            {
+                "name": name,
+                "id": self[name].auto_id,
+                "label": self.fields[name].label,
+                "options": [
+                    (value, label, value == values.get(name, ""))
+                    for value, label in self.fields[name].widget.choices
+                ],
+            }
+            for name in ("kind", "area", "value", "tag", "source")
+        ]
 
     @property
     def values(self) -> dict[str, str]:
@@ -136,7 +152,9 @@ def sources_in_use(plan: Plan):
     primary = Entry.objects.filter(plan=plan, source=OuterRef("pk"))
     also = Entry.also_sources.through.objects.filter(entry__plan=plan, source=OuterRef("pk"))
     return (
-        Source.objects.filter(Exists(primary) | Exists(also)).only("key", "title").order_by("title")
+        Source.objects.filter(Exists(primary) | Exists(also))
+        .only("key", "title", "publisher")
+        .order_by("title")
     )
 
 

@@ -317,7 +317,7 @@ def model_plan_load(*, path: Path) -> dict[str, int]:
     entry_counts = _entries(plan, data["entries"], focus_areas, sources)
     counts = [plan_counts, source_counts, area_counts, entry_counts]
     created, updated = sum(c[0] for c in counts), sum(c[1] for c in counts)
-    if sum(area_counts) or sum(entry_counts):
+    if sum(source_counts) or sum(area_counts) or sum(entry_counts):
         plan_touch(plan.pk)
     return {
         "created": created,

@@ -1,15 +1,21 @@
 import copy
+import hashlib
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -22,6 +28,20 @@ from plans.revisions import Reason, revisions_compare, revisions_summarise, stal
 from plans.search import search_entries
 
 ENTRIES_PER_PAGE = 20
+# Parts of pages that depend only on the plan's content are kept this long, keyed by the
+# plan's revision marker (bumped by every change), so an edit shows at once.
+FRAGMENT_SECONDS = 600
+
+
+def plan_fragment(plan: Plan, name: str, *parts, render: Callable[[], str]) -> str:
+    """HTML drawn from the plan's content alone: rendered once per revision and language."""
+    raw = "|".join([name, str(plan.pk), str(plan.revision), get_language(), *map(str, parts)])
+    key = f"plans:fragment:{hashlib.sha256(raw.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)
 
 
 class ModelPlanMixin:
@@ -100,6 +120,14 @@ class EntryListView(ModelPlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
+        context["body"] = plan_fragment(
+            self.plan, "entry-list", query, render=lambda: self.render_results()
+        )
+        context["searched_words"] = self.request.GET.get("q", "").strip()
+        return context
+
+    def render_results(self) -> str:
         form = EntryFilterForm(
             self.request.GET,
             focus_areas=FocusArea.objects.filter(plan=self.plan).active(),
@@ -114,14 +142,16 @@ class EntryListView(ModelPlanMixin, TemplateView):
             entries = entries.in_reading_order()
         entries = entries.select_related("focus_area").prefetch_related(*_list_prefetches())
         page = Paginator(entries, ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
-        context.update(
-            form=form,
-            page=page,
-            entries=page.object_list,
-            active_filters=form.active_filters(),
-            searched_words=values.get("q", ""),
+        context = {
+            "form": form,
+            "page": page,
+            "entries": page.object_list,
+            "active_filters": form.active_filters(),
+            "searched_words": values.get("q", ""),
+        }
+        return render_to_string(
+            "plans/includes/_entry_list_body.html", context, request=self.request
         )
-        return context
 
 
 class FocusAreaDetailView(ModelPlanMixin, TemplateView):
@@ -188,19 +218,31 @@ class EntryDetailView(EntryMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["body"] = plan_fragment(
+            self.plan,
+            "entry-detail",
+            self.entry.pk,
+            self.can_edit,
+            render=lambda: render_to_string(
+                "plans/includes/_entry_body.html", self.body_context(), request=self.request
+            ),
+        )
+        return context
+
+    def body_context(self) -> dict:
         entry = self.entry
         related = entry.related.select_related("focus_area").order_by("title")
         if not self.can_edit:
             related = related.filter(status=Status.ACTIVE, focus_area__status=Status.ACTIVE)
-        context.update(
-            core_values=list(entry.core_values.all()),
-            tags=list(entry.tags.order_by("name")),
-            also_sources=list(entry.also_sources.order_by("title")),
-            related=list(related),
-            last_revision=entry.history.select_related("history_user").first(),
-            body_html=render_markdown(entry.body),
-        )
-        return context
+        return {
+            "entry": entry,
+            "core_values": list(entry.core_values.all()),
+            "tags": list(entry.tags.order_by("name")),
+            "also_sources": list(entry.also_sources.order_by("title")),
+            "related": list(related),
+            "last_revision": entry.history.select_related("history_user").first(),
+            "body_html": render_markdown(entry.body),
+        }
 
 
 class HistoryMixin:
