@@ -4,9 +4,8 @@ Coordinators hold `roundtables.organize_round_tables` through their group. Signi
 a round table needs an approved membership of the city the seat is for.
 """
 
-from cities.models import City, Membership
-
-_CITIES = "_roundtables_city_ids"
+from cities import permissions as city_permissions
+from cities.models import City
 
 
 def is_organizer(user) -> bool:
@@ -16,18 +15,9 @@ def is_organizer(user) -> bool:
     )
 
 
-def signup_city_ids(user, *, fresh: bool = False) -> set[int]:
+def signup_city_ids(user) -> set[int]:
     """The cities the person may sign up for: those with their approved membership."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    if fresh or not hasattr(user, _CITIES):
-        ids = set(
-            Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
-                "city_id", flat=True
-            )
-        )
-        setattr(user, _CITIES, ids)
-    return getattr(user, _CITIES)
+    return city_permissions.city_ids(user)
 
 
 def signup_cities(user):
@@ -41,7 +31,8 @@ def can_sign_up(user) -> bool:
 
 
 def can_sign_up_for(user, city, *, fresh: bool = False) -> bool:
-    return city is not None and city.pk in signup_city_ids(user, fresh=fresh)
+    """An approved member of this city (`fresh` reads the memberships again)."""
+    return city is not None and city_permissions.is_city_staff(user, city, fresh=fresh)
 
 
 def can_cancel_registration(user, registration) -> bool:
