@@ -49,6 +49,10 @@ class PlanQuerySet(models.QuerySet):
         """The one model plan, or None before the seed data is loaded."""
         return self.filter(kind=Plan.Kind.MODEL).first()
 
+    def model_plan_revision(self) -> int | None:
+        """The model plan's revision marker (one small query): it changes with every edit."""
+        return self.filter(kind=Plan.Kind.MODEL).values_list("revision", flat=True).first()
+
 
 class Plan(models.Model):
     """The model plan, maintained by the coordinators, or one city's adaptation of it."""

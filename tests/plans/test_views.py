@@ -411,6 +411,29 @@ def test_the_toolkit_pages_speak_spanish(client, toolkit):
     assert "Ninguna entrada tiene la etiqueta “hovercraft”." in page
 
 
+@pytest.mark.parametrize(
+    "page", ["home", "list", "search", "focus area", "entry", "history", "edit", "new"]
+)
+def test_toolkit_pages_have_no_inline_script_or_style(coordinator_client, page):
+    entry = make_entry(title="Chargers", body="**Bold** <span style='color:red'>x</span>")
+    entry_update(entry=entry, values={"summary": "New."}, expected_version=1)
+    area = entry.focus_area.slug
+    url = {
+        "home": "/toolkit/",
+        "list": LIST,
+        "search": LIST + "?q=chargers",
+        "focus area": f"/toolkit/{area}/",
+        "entry": f"/toolkit/{area}/{entry.slug}/",
+        "history": f"/toolkit/{area}/{entry.slug}/history/",
+        "edit": f"/toolkit/{area}/{entry.slug}/edit/",
+        "new": "/toolkit/entries/new/",
+    }[page]
+    html = coordinator_client.get(url).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html
+    assert not re.search(r"<[a-z][^<>]*\sstyle=", html)  # (the edit form shows it as text)
+
+
 # --- Query counts ----------------------------------------------------------------------------
 
 
