@@ -331,10 +331,10 @@ def registration_create(
 def _promote_waitlisted(locked: RoundTable, now: datetime.datetime | None = None) -> list:
     """Give free seats to the waitlist in arrival order (skipping people whose city has used
     its seats). The caller holds the round table's lock."""
-    free = locked.capacity - locked.seats_taken
-    if free <= 0 or locked.status != RoundTable.Status.SCHEDULED:
-        return []
     now = now or timezone.now()
+    free = locked.capacity - locked.seats_taken
+    if free <= 0 or locked.status != RoundTable.Status.SCHEDULED or locked.has_started(now):
+        return []
     waitlist = (
         Registration.objects.waitlisted().filter(round_table=locked).select_related("user", "city")
     )

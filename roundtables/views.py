@@ -83,6 +83,7 @@ class RoundTableListView(TemplateView):
             past=list(round_tables.past(now)),
             regions=regions,
             is_organizer=permissions.is_organizer(self.request.user),
+            now=now,
         )
         return context
 
@@ -129,6 +130,7 @@ class RoundTableDetailView(DetailView):
             cities_attended=list(attending_cities(round_table)) if started else [],
             walk_in_count=round_table.walk_ins.count() if started else 0,
             is_organizer=permissions.is_organizer(user),
+            now=now,
         )
         return context
 

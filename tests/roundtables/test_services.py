@@ -423,3 +423,17 @@ def test_a_pdf_is_stored_under_a_private_name_and_a_non_pdf_is_refused():
             round_table=round_table, title="Fake", file=pdf("fake.pdf", b"<html>not a pdf")
         )
     assert round_table.materials.count() == 1
+
+
+def test_raising_the_capacity_after_the_start_promotes_no_one():
+    round_table = make_round_table(capacity=1)
+    sign_up(round_table)
+    waiting = sign_up(round_table)
+    RoundTable.objects.filter(pk=round_table.pk).update(
+        starts_at=NOW - datetime.timedelta(hours=1), ends_at=NOW + datetime.timedelta(hours=1)
+    )
+
+    updated = services.round_table_update(round_table=round_table, capacity=5)
+
+    assert updated.promoted == []
+    assert Registration.objects.get(pk=waiting.pk).is_waitlisted

@@ -67,6 +67,9 @@ def test_the_list_shows_upcoming_and_past_round_tables_by_quarter_with_seats_lef
     assert "Thursday, Aug. 14, 2031, 10 a.m." in upcoming_part
     assert ">PDT</abbr>" in upcoming_part
     assert "Westside earlier" in past_part and "Held" in past_part
+    in_the_past(make_round_table(title="Not recorded yet", region=region))
+    past_part = html_of(client.get("/round-tables/")).split('id="past-heading"')[1]
+    assert "Ended" in past_part
 
 
 def test_the_list_filters_by_year_quarter_and_subregion_from_the_address(client):
