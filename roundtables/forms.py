@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Region
@@ -263,7 +264,8 @@ class RoundTableFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Any quarter"))] + [(q, f"Q{q}") for q in (1, 2, 3, 4)],
+        choices=[("", _("Any quarter"))]
+        + [(q, format_lazy("{}{}", _("Q"), q)) for q in (1, 2, 3, 4)],
     )
     region = forms.ChoiceField(label=_("Subregion"), required=False)
 

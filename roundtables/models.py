@@ -189,7 +189,7 @@ class RoundTable(models.Model):
 
     @property
     def quarter_label(self) -> str:
-        return f"Q{self.quarter} {self.year}"
+        return quarter_label(self.year, self.quarter)
 
     @property
     def seats_left(self) -> int:
@@ -224,6 +224,10 @@ class RoundTable(models.Model):
     @property
     def is_held(self) -> bool:
         return self.status == self.Status.HELD
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
 
 
 def attendance_condition(*, city_ref: str = "pk") -> ExpressionWrapper:
