@@ -1,6 +1,41 @@
+import functools
+import importlib
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+
+# Rows that data migrations create. A transactional test empties every table when it ends,
+# so the next one puts these back, through the migrations' own functions.
+DATA_MIGRATIONS = [
+    ("toolkit.migrations.0003_groups_and_grant_measures", "create_groups_and_measures"),
+    ("plans.migrations.0003_core_values", "create_core_values"),
+]
+
+
+@functools.cache
+def _migrated_state_apps():
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state().apps
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        for module, function in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(_migrated_state_apps(), None)
+    yield
 
 
 @pytest.fixture(autouse=True)
