@@ -1,6 +1,16 @@
 """Revisions compare word by word, with text a screen reader announces."""
 
+import pytest
+from django.utils import translation
+
 from plans.revisions import word_diff
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Another test's request may have left Spanish active in this thread.
+    with translation.override("en"):
+        yield
 
 
 def test_a_changed_word_is_shown_removed_then_added():

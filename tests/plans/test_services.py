@@ -205,3 +205,16 @@ def test_a_reserved_word_cannot_be_a_slug(coordinator):
     with pytest.raises(ValidationError):
         focus_area_create(plan=plan, values={"title": "Entries", "slug": ""}, by=coordinator)
     assert not Source.objects.exists() and not FocusArea.objects.exists()
+
+
+def test_a_stale_edit_of_a_focus_area_is_refused(coordinator):
+    area = make_focus_area(title="Data")
+    focus_area_update(focus_area=area, values={"title": "Data and Privacy"}, expected_version=1)
+
+    with pytest.raises(StaleEditError):
+        focus_area_update(
+            focus_area=area, values={"title": "Open Data"}, expected_version=1, by=coordinator
+        )
+
+    area.refresh_from_db()
+    assert area.title == "Data and Privacy"

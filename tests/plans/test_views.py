@@ -53,6 +53,7 @@ def coordinator_client(client):
 def test_the_toolkit_home_shows_each_focus_area_with_its_counts_and_where_to_start(client, toolkit):
     page = text(client.get("/toolkit/"))
     assert "Start here: a path for a small city" in page
+    assert "The vision" in page and "SMART" in page
     assert "Smart Mobility" in page
     mobility = Entry.objects.filter(focus_area__slug="smart-mobility", status=Status.ACTIVE)
     funding = mobility.filter(kind=Entry.Kind.FUNDING).count()
