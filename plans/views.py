@@ -1,6 +1,7 @@
 import copy
 import hashlib
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -92,16 +93,23 @@ class ToolkitHomeView(TemplateView):
         context.update(plan=plan, can_edit=can_edit)
         if plan is None:
             return context
+        render = partial(self.render_body, plan, can_edit)
+        # Coordinators' buttons carry their own form tokens: their page is never cached.
+        context["body"] = render() if can_edit else plan_fragment(plan, "home", render=render)
+        return context
+
+    def render_body(self, plan: Plan, can_edit: bool) -> str:
         areas = FocusArea.objects.filter(plan=plan).with_counts()
         if not can_edit:
             areas = areas.active()
         areas = list(areas)
-        context.update(
-            focus_areas=[area for area in areas if not area.is_retired],
-            retired_focus_areas=[area for area in areas if area.is_retired],
-            kinds=Entry.Kind,
-            core_values=CoreValue.Key,
-            quick_wins=(
+        context = {
+            "plan": plan,
+            "can_edit": can_edit,
+            "focus_areas": [area for area in areas if not area.is_retired],
+            "retired_focus_areas": [area for area in areas if area.is_retired],
+            "core_values": CoreValue.Key,
+            "quick_wins": (
                 Entry.objects.filter(plan=plan)
                 .active()
                 .filter(effort=Entry.Effort.LOW, horizon=Entry.Horizon.SHORT)
@@ -109,8 +117,10 @@ class ToolkitHomeView(TemplateView):
                 .select_related("focus_area")
                 .in_reading_order()[:6]
             ),
+        }
+        return render_to_string(
+            "plans/includes/_toolkit_home_body.html", context, request=self.request
         )
-        return context
 
 
 class EntryListView(ModelPlanMixin, TemplateView):
