@@ -213,6 +213,20 @@ def _tags(names: set[str]) -> dict[str, int]:
     return tags
 
 
+def _core_values() -> dict[str, int]:
+    """The five core values' ids (made here if missing, as after a test database flush)."""
+    ids = dict(CoreValue.objects.values_list("key", "pk"))
+    missing = [
+        CoreValue(key=key, order=order)
+        for order, key in enumerate(CoreValue.Key.values, start=1)
+        if key not in ids
+    ]
+    if missing:
+        CoreValue.objects.bulk_create(missing)
+        ids = dict(CoreValue.objects.values_list("key", "pk"))
+    return ids
+
+
 def _entries(plan, rows, focus_areas, sources) -> tuple[int, int]:
     existing = {
         entry.slug: entry
@@ -258,7 +272,7 @@ def _entries(plan, rows, focus_areas, sources) -> tuple[int, int]:
     # Bring each relation in line with the fixture, in one insert and one delete per table.
     current = _current_relations(plan)
     tag_ids = _tags({name for lists in wanted.values() for name in lists["tags"]})
-    value_ids = dict(CoreValue.objects.values_list("key", "pk"))
+    value_ids = _core_values()
     through = {
         "core_values": (
             Entry.core_values.through,

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from plans.models import Entry, FocusArea, Plan, Source
+from plans.models import CoreValue, Entry, FocusArea, Plan, Source
 from plans.revisions import Reason
 from plans.seed import SeedError, model_plan_load
 from plans.services import entry_update
@@ -98,3 +98,10 @@ def test_a_fixture_that_cites_an_unknown_source_is_refused_with_the_reason(db, t
     with pytest.raises(SeedError, match="unknown source 'nowhere'"):
         model_plan_load(path=broken)
     assert not Source.objects.exists()
+
+
+def test_the_seed_puts_back_core_values_a_flushed_database_lost(db):
+    CoreValue.objects.all().delete()
+    model_plan_load(path=FIXTURE)
+    assert CoreValue.objects.count() == 5
+    assert Entry.objects.get(slug="smart-city-core-values").core_values.count() == 2
