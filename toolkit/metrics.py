@@ -62,6 +62,8 @@ class Period:
     @property
     def ends_before(self) -> datetime.datetime:
         """The first moment after the period (its end date is included)."""
+        if self.end >= datetime.date.max:
+            return _midnight(self.end)
         return _midnight(self.end + datetime.timedelta(days=1))
 
     def months(self) -> list[datetime.date]:
@@ -100,6 +102,7 @@ class Figure:
     value: int
     target: int
     definition: str
+    period: Period
     extra: dict = field(default_factory=dict)
 
     @property
@@ -163,31 +166,36 @@ def round_tables_held(period: Period | None = None) -> int:
     return _held_in(period or grant_period()).count()
 
 
+def _measure_figure(key: str, period: Period) -> tuple[int, dict]:
+    if key == GrantMeasure.Key.PARTICIPATING_CITIES:
+        return participating_cities(period), {}
+    if key == GrantMeasure.Key.TOOLKIT_DOWNLOADS:
+        downloads = toolkit_downloads(period)
+        return downloads["unique"], downloads
+    return round_tables_held(period), {}
+
+
 def grant_figures(period: Period | None = None) -> list[Figure]:
-    """The three success measures with their live figures, in the grant's order."""
-    period = period or grant_period()
-    downloads = toolkit_downloads(period)
-    values = {
-        GrantMeasure.Key.PARTICIPATING_CITIES: participating_cities(period),
-        GrantMeasure.Key.TOOLKIT_DOWNLOADS: downloads["unique"],
-        GrantMeasure.Key.ROUND_TABLES_HELD: round_tables_held(period),
-    }
-    extras = {
-        GrantMeasure.Key.PARTICIPATING_CITIES: {"of": total_cities()},
-        GrantMeasure.Key.TOOLKIT_DOWNLOADS: downloads,
-        GrantMeasure.Key.ROUND_TABLES_HELD: {},
-    }
-    return [
-        Figure(
-            key=measure.key,
-            label=measure.get_key_display(),
-            value=values[measure.key],
-            target=measure.target,
-            definition=DEFINITIONS[measure.key],
-            extra=extras[measure.key],
+    """The three success measures with their live figures, in the grant's order.
+
+    Each measure counts over its own grant period, unless a period is given for all.
+    """
+    figures = []
+    for measure in GrantMeasure.objects.all():
+        counted = period or Period(measure.period_start, measure.period_end)
+        value, extra = _measure_figure(measure.key, counted)
+        figures.append(
+            Figure(
+                key=measure.key,
+                label=measure.display_label,
+                value=value,
+                target=measure.target,
+                definition=DEFINITIONS[measure.key],
+                period=counted,
+                extra=extra,
+            )
         )
-        for measure in GrantMeasure.objects.all()
-    ]
+    return figures
 
 
 # --- Participation ------------------------------------------------------------------

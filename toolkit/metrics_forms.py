@@ -57,9 +57,20 @@ class GrantMeasureForm(forms.ModelForm):
             raise forms.ValidationError(_("A target must be at least 1."))
         return target
 
+    def clean_period_start(self):
+        start = self.cleaned_data["period_start"]
+        if start < EARLIEST:
+            raise forms.ValidationError(
+                _("Choose a date from %(date)s on: there are no figures before it."),
+                params={"date": EARLIEST.strftime("%Y-%m-%d")},
+            )
+        return start
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end <= start:
             self.add_error("period_end", _("The grant period must end after it starts."))
+        elif start and end and (end - start).days > 366 * 10:
+            self.add_error("period_end", _("Choose a period of ten years at most."))
         return cleaned

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from toolkit import charts, metrics
 from toolkit.metrics_forms import GrantMeasureForm, PeriodForm
 from toolkit.models import GrantMeasure
+from toolkit.package_builders import spreadsheet_safe
 
 GRANT_STAFF_PERMISSION = "toolkit.view_grant_details"
 
@@ -25,17 +26,17 @@ def is_grant_staff(user) -> bool:
     return user.is_authenticated and user.has_perm(GRANT_STAFF_PERMISSION)
 
 
-def chosen_period(request) -> tuple[metrics.Period, PeriodForm | None]:
-    """The grant period, or the one the grant staff chose in the query string."""
-    default = metrics.grant_period()
+def chosen_period(request) -> tuple[metrics.Period | None, PeriodForm | None]:
+    """The period the grant staff chose in the query string, or None for the grant period."""
     if not is_grant_staff(request.user):
-        return default, None
+        return None, None
     if "start" not in request.GET and "end" not in request.GET:
-        return default, PeriodForm(initial={"start": default.start, "end": default.end})
+        default = metrics.grant_period()
+        return None, PeriodForm(initial={"start": default.start, "end": default.end})
     form = PeriodForm(request.GET)
     if form.is_valid():
         return metrics.Period(form.cleaned_data["start"], form.cleaned_data["end"]), form
-    return default, form
+    return None, form
 
 
 class MetricsDashboardView(TemplateView):
@@ -54,7 +55,9 @@ class MetricsDashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        period, form = chosen_period(self.request)
+        chosen, form = chosen_period(self.request)
+        period = chosen or metrics.grant_period()
+        figures = metrics.grant_figures(chosen)
         funnel = metrics.participation_funnel(period)
         regions = metrics.participation_by_subregion(period)
         trend = metrics.monthly_trend(period)
@@ -64,8 +67,10 @@ class MetricsDashboardView(TemplateView):
             period_form=form,
             grant_staff=is_grant_staff(self.request.user),
             can_edit_measures=self.request.user.has_perm("toolkit.change_grantmeasure"),
-            figures=metrics.grant_figures(period),
-            downloads=metrics.toolkit_downloads(period),
+            figures=figures,
+            downloads=next(f.extra for f in figures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS)
+            if figures
+            else {"unique": 0, "human_total": 0, "raw_total": 0},
             funnel=funnel,
             funnel_chart=charts.horizontal_bars(
                 [(str(s.label), s.cities, s.of, f"{s.cities} ({s.percent}%)") for s in funnel]
@@ -101,6 +106,7 @@ class MetricsDashboardView(TemplateView):
                     ),
                 ),
             ],
+            chosen=chosen,
             computed_at=timezone.now(),
             export_tables=EXPORT_LABELS,
         )
@@ -112,28 +118,47 @@ class MetricsDashboardView(TemplateView):
 # --- CSV exports ----------------------------------------------------------------------
 
 
-def _rows_measures(period):
-    yield [_("Measure"), _("Figure"), _("Target"), _("Percent of target"), _("Definition")]
-    for figure in metrics.grant_figures(period):
-        yield [figure.label, figure.value, figure.target, figure.percent, figure.definition]
-    downloads = metrics.toolkit_downloads(period)
-    yield [_("All downloads by people"), downloads["human_total"], "", "", ""]
-    yield [_("All requests, bots included"), downloads["raw_total"], "", "", ""]
+def _rows_measures(chosen):
+    yield [
+        _("Measure"),
+        _("Figure"),
+        _("Target"),
+        _("Percent of target"),
+        _("From"),
+        _("To"),
+        _("Definition"),
+    ]
+    for figure in metrics.grant_figures(chosen):
+        yield [
+            figure.label,
+            figure.value,
+            figure.target,
+            figure.percent,
+            figure.period.start,
+            figure.period.end,
+            figure.definition,
+        ]
+        if figure.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS:
+            yield [_("All downloads by people"), figure.extra["human_total"], "", "", "", "", ""]
+            yield [_("All requests, bots included"), figure.extra["raw_total"], "", "", "", "", ""]
 
 
-def _rows_funnel(period):
+def _rows_funnel(chosen):
+    period = chosen or metrics.grant_period()
     yield [_("Level"), _("Cities"), _("Out of"), _("Percent"), _("Definition")]
     for step in metrics.participation_funnel(period):
         yield [step.label, step.cities, step.of, step.percent, step.definition]
 
 
-def _rows_subregions(period):
+def _rows_subregions(chosen):
+    period = chosen or metrics.grant_period()
     yield [_("Subregion"), _("Registered cities"), _("Cities"), _("Percent")]
     for share in metrics.participation_by_subregion(period):
         yield [share.region.name, share.registered, share.cities, share.percent]
 
 
-def _rows_trend(period):
+def _rows_trend(chosen):
+    period = chosen or metrics.grant_period()
     yield [_("Month"), _("Toolkit downloads"), _("Cities registering"), _("Round tables held")]
     for month in metrics.monthly_trend(period):
         yield [
@@ -144,7 +169,8 @@ def _rows_trend(period):
         ]
 
 
-def _rows_cities(period):
+def _rows_cities(chosen):
+    period = chosen or metrics.grant_period()
     yield [
         _("City"),
         _("Subregion"),
@@ -162,9 +188,11 @@ def _rows_cities(period):
             city.member_count,
             city.download_count,
             city.round_tables_attended,
-            city.adaptation_status or "",
+            ADAPTATION_STATUS.get(city.adaptation_status, _("None yet")),
         ]
 
+
+ADAPTATION_STATUS = {"published": _lazy("Published"), "draft": _lazy("Draft")}
 
 EXPORT_LABELS = [
     ("measures", _lazy("The three measures")),
@@ -191,7 +219,8 @@ class MetricsExportView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Only the grant's staff can export the figures."))
         if table not in EXPORTS:
             raise Http404
-        period, form = chosen_period(request)
+        chosen, form = chosen_period(request)
+        period = chosen or metrics.grant_period()
         if form is not None and form.is_bound and not form.is_valid():
             errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
             return HttpResponse(
@@ -217,7 +246,7 @@ class MetricsExportView(LoginRequiredMixin, View):
         )
         for key, definition in metrics.DEFINITIONS.items():
             writer.writerow([f"# {GrantMeasure.Key(key).label}: {definition}"])
-        writer.writerows(EXPORTS[table](period))
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in EXPORTS[table](chosen))
         return response
 
 

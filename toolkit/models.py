@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -149,6 +149,13 @@ class GrantMeasure(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def display_label(self):
+        """The coordinators' label; the translated default while they have not changed it."""
+        with translation.override("en"):
+            default = str(self.Key(self.key).label)
+        return self.Key(self.key).label if self.label == default else self.label
 
 
 class VisitorSalt(models.Model):

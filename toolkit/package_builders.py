@@ -75,6 +75,12 @@ def write_json(snapshot: dict, out) -> None:
     text.detach()
 
 
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_csv(snapshot: dict, out) -> None:
     # utf-8-sig: the byte-order mark makes spreadsheet programs read UTF-8 correctly.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
@@ -92,7 +98,7 @@ def write_csv(snapshot: dict, out) -> None:
                 "source_url": entry["source"]["url"],
                 "unverified": "yes" if entry["unverified"] else "no",
             }
-            writer.writerow([row[key] for key, _label in CSV_COLUMNS])
+            writer.writerow([spreadsheet_safe(row[key]) for key, _label in CSV_COLUMNS])
     text.detach()
 
 

@@ -59,6 +59,8 @@ class PackageSpec:
     revision: str  # changes whenever the content changes
     updated_at: object  # datetime of the last change, shown on the downloads page
     snapshot: Callable[[], dict]
+    # Writers by format, for a package shaped unlike the toolkit (a city's adaptation).
+    writers: dict[str, Callable] | None = None
 
     def download_name(self, format: str) -> str:
         return f"{self.stem}-{timezone.localdate(self.updated_at):%Y-%m}.{format}"
@@ -127,7 +129,7 @@ def _build(spec: PackageSpec, format: str, path: Path) -> None:
                 members = {fmt: package_file(spec, fmt) for fmt in _WRITERS}
                 package_builders.write_zip(snapshot, out, members=members, stem=spec.stem)
             else:
-                _WRITERS[format](snapshot, out)
+                (spec.writers or _WRITERS)[format](snapshot, out)
         os.replace(temporary, path)
     except Exception as error:
         Path(temporary).unlink(missing_ok=True)

@@ -42,10 +42,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The public address, for links in emails and downloadable documents.
+_named_hosts = [host.lstrip(".") for host in ALLOWED_HOSTS if host.lstrip(".") and host != "*"]
 SITE_URL = os.environ.get(
     "DJANGO_SITE_URL",
-    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
-)
+    f"https://{_named_hosts[0]}" if _named_hosts and not DEBUG else "http://127.0.0.1:8000",
+).rstrip("/")
 
 INSTALLED_APPS = [
     # Our apps first so that their templates override those of the libraries.

@@ -311,3 +311,43 @@ def test_the_dashboard_query_count_holds_at_10x_and_100x_data(client, activity):
             make_registration(round_table=held, attended=True)
 
     assert_constant_queries(client, "/metrics/", grow)
+
+
+def test_a_grant_period_far_in_the_future_is_refused_and_the_site_keeps_working(client, seeded):
+    client.force_login(make_coordinator())
+    measure = GrantMeasure.objects.get(key="toolkit-downloads")
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": measure.pk,
+        "form-0-label": measure.label,
+        "form-0-target": "50",
+        "form-0-period_start": "2026-01-01",
+        "form-0-period_end": "9999-12-31",
+    }
+    response = client.post("/metrics/measures/", data)
+
+    assert response.status_code == 400
+    assert "Choose a period of ten years at most." in response.content.decode()
+    assert client.get("/").status_code == 200
+
+
+def test_each_measure_counts_over_its_own_period_and_shows_its_own_label(client, activity):
+    downloads = GrantMeasure.objects.get(key="toolkit-downloads")
+    downloads.period_end = timezone.localdate() - datetime.timedelta(days=1)
+    downloads.label = "Toolkit downloads (year one)"
+    downloads.save()
+
+    html = client.get("/").content.decode()
+
+    assert figure(html, "toolkit-downloads") == ("0", "50")
+    assert figure(html, "participating-cities") == ("2", "16")
+    assert "Toolkit downloads (year one)" in html
+
+
+def test_exported_cells_never_start_like_a_spreadsheet_formula(client, activity):
+    City.objects.filter(slug="bell").update(name="=HYPERLINK(1)")
+    client.force_login(make_grant_staff())
+    text = client.get("/metrics/export/cities.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text
+    assert "\n=HYPERLINK" not in text

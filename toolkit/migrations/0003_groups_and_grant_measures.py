@@ -28,8 +28,9 @@ MEASURES = [
     ("toolkit-downloads", "Toolkit downloads", 50, 2),
     ("round-tables-held", "Round tables held", 2, 3),
 ]
-PERIOD_START = datetime.date(2026, 1, 1)
-PERIOD_END = datetime.date(2027, 12, 31)
+# The grant runs two years from the start of the year the site is installed in.
+PERIOD_START = datetime.date(datetime.date.today().year, 1, 1)
+PERIOD_END = datetime.date(PERIOD_START.year + 1, 12, 31)
 
 
 def create_groups_and_measures(apps, schema_editor):
