@@ -29,7 +29,8 @@ def test_a_visitor_downloads_the_pdf_and_csv_and_sees_the_counts_move(
     titles = list(
         Entry.objects.of_model_plan().active().in_reading_order().values_list("title", flat=True)
     )
-    page.goto("/toolkit/downloads/")
+    page.goto("/toolkit/")
+    page.get_by_role("link", name="Download the toolkit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Download the toolkit")
     assert counts(page, "PDF") == ["0", "0"]
 
