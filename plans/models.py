@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -88,6 +89,8 @@ class Plan(models.Model):
     content_changed_at = models.DateTimeField(_("content last changed"), null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
+    # Who changed an adaptation's title, summary, vision or status, and when.
+    history = HistoricalRecords(excluded_fields=["created_at", "revision", "content_changed_at"])
 
     class Meta:
         verbose_name = _("plan")
@@ -263,6 +266,25 @@ class EntryQuerySet(models.QuerySet):
         return self.order_by("focus_area__order", "focus_area_id", "order", "pk")
 
 
+class Decision(models.TextChoices):
+    """What a city decided about an entry of its adaptation."""
+
+    UNDECIDED = "undecided", _("Not decided yet")
+    ADOPTED = "adopted", _("Adopted as it is")
+    ADAPTED = "adapted", _("Adapted")
+    NOT_APPLICABLE = "not-applicable", _("Not applicable")
+    OWN = "own", _("The city's own")
+
+
+class Progress(models.TextChoices):
+    """How far a city has come with an entry of its adaptation."""
+
+    NOT_STARTED = "not-started", _("Not started")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in-progress", _("In progress")
+    DONE = "done", _("Done")
+
+
 class EntryRevisionBase(models.Model):
     """Extra fields every stored revision of an entry carries.
 
@@ -368,6 +390,13 @@ class Entry(models.Model):
         verbose_name=_("taken from"),
     )
     origin_version = models.PositiveIntegerField(_("taken at version"), null=True, blank=True)
+    # In an adaptation: what the city decided, and how far it has come (empty in the model).
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision, blank=True)
+    decision_note = models.TextField(_("why it does not apply"), blank=True)
+    progress = models.CharField(_("status"), max_length=12, choices=Progress, blank=True)
+    owner_department = models.CharField(_("owner department"), max_length=200, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    progress_note = models.TextField(_("progress note"), blank=True)
     # Counts the entry's saves: the number of its latest revision, and the
     # check that stops a stale form from overwriting someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -393,6 +422,24 @@ class Entry(models.Model):
             models.CheckConstraint(
                 condition=Q(origin_version__isnull=True) | Q(origin__isnull=False),
                 name="entry_origin_version_needs_origin",
+            ),
+            # A model entry has no decision; an adaptation's entry taken from the model has
+            # one of the four about it; the city's own entry has no origin.
+            models.CheckConstraint(
+                condition=Q(decision__in=["", "own"], origin__isnull=True)
+                | Q(
+                    decision__in=["undecided", "adopted", "adapted", "not-applicable"],
+                    origin__isnull=False,
+                ),
+                name="entry_decision_matches_origin",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="not-applicable") | ~Q(decision_note=""),
+                name="entry_not_applicable_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__in=["", "not-started", "planned", "in-progress", "done"]),
+                name="entry_progress_valid",
             ),
         ]
         indexes = [
@@ -494,3 +541,45 @@ class EntrySearchIndex(models.Model):
 
     def __str__(self):
         return f"search index of entry {self.entry_id}"
+
+
+class ModelUpdateDismissal(models.Model):
+    """A city set aside a change of the model plan, until the model entry changes again.
+
+    `version` is the model entry's version the city dismissed; once the model entry has a
+    higher version, the update shows again.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="dismissals", verbose_name=_("adaptation")
+    )
+    model_entry = models.ForeignKey(
+        Entry,
+        on_delete=models.CASCADE,
+        related_name="dismissals",
+        verbose_name=_("model plan entry"),
+    )
+    version = models.PositiveIntegerField(_("dismissed version"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    dismissed_at = models.DateTimeField(_("dismissed at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dismissed model plan update")
+        verbose_name_plural = _("dismissed model plan updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "model_entry"], name="modelupdatedismissal_one_per_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} – {self.model_entry} (v{self.version})"

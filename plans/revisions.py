@@ -30,6 +30,12 @@ class Reason:
     RETIRE = "retire"
     RESTORE = "restore"
     SEED = "seed"
+    # A city's adaptation: taken from the model plan, decided, brought up to date with it.
+    ADAPT = "adapt"
+    DECIDE = "decide"
+    SYNC = "sync"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
 
     LABELS = {
         CREATE: _("Added"),
@@ -38,6 +44,11 @@ class Reason:
         RETIRE: _("Retired"),
         RESTORE: _("Restored"),
         SEED: _("Loaded from the toolkit's published content"),
+        ADAPT: _("Taken from the model plan"),
+        DECIDE: _("Decided"),
+        SYNC: _("Brought up to date with the model plan"),
+        PUBLISH: _("Published"),
+        UNPUBLISH: _("Unpublished"),
     }
 
     @classmethod
@@ -215,7 +226,27 @@ def _entry_fields(revision, names: _Names) -> list[tuple[str, str, bool]]:
         (gettext("Needs checking"), yes if revision.unverified else no, False),
         (gettext("What to check"), revision.verification_note, True),
     ]
+    if revision.decision:  # an entry of a city's adaptation
+        rows += _adaptation_fields(revision)
     return rows
+
+
+def _adaptation_fields(revision) -> list[tuple[str, str, bool]]:
+    """What a city records about an entry of its adaptation."""
+    target = revision.target_date
+    return [
+        (gettext("Decision"), revision.get_decision_display(), False),
+        (gettext("Why it does not apply"), revision.decision_note, True),
+        (gettext("Based on model version"), str(revision.origin_version or ""), False),
+        (
+            gettext("Implementation status"),
+            revision.get_progress_display() if revision.progress else "",
+            False,
+        ),
+        (gettext("Owner department"), revision.owner_department, False),
+        (gettext("Target date"), target.isoformat() if target else "", False),
+        (gettext("Progress note"), revision.progress_note, True),
+    ]
 
 
 def _focus_area_fields(revision, names=None) -> list[tuple[str, str, bool]]:

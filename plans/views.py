@@ -19,9 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from plans import permissions, services
+from plans.adaptations import adoption_count, adoption_generation, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
 from plans.rendering import render_markdown
@@ -131,11 +132,24 @@ class EntryListView(ModelPlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
+        # "Most adopted" follows the cities' adaptations as well as the plan.
+        parts = [query, adoption_generation()] if self.sort == "adopted" else [query]
         context["body"] = plan_fragment(
-            self.plan, "entry-list", query, render=lambda: self.render_results()
+            self.plan, "entry-list", *parts, render=lambda: self.render_results()
         )
         context["searched_words"] = self.request.GET.get("q", "").strip()
+        context["sort"] = self.sort
+        context["sort_keep"] = [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            for value in values
+            if key not in ("sort", "page")
+        ]
         return context
+
+    @cached_property
+    def sort(self) -> str:
+        return "adopted" if self.request.GET.get("sort") == "adopted" else ""
 
     def render_results(self) -> str:
         form = EntryFilterForm(
@@ -150,9 +164,14 @@ class EntryListView(ModelPlanMixin, TemplateView):
             entries = search_entries(entries, values["q"])
         else:
             entries = entries.in_reading_order()
+        if self.sort == "adopted":
+            entries = entries.annotate(adoptions=adoption_count()).order_by(
+                "-adoptions", *entries.query.order_by
+            )
         entries = entries.select_related("focus_area").prefetch_related(*_list_prefetches())
         page = Paginator(entries, ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
         context = {
+            "sort": self.sort,
             "form": form,
             "page": page,
             "entries": page.object_list,
@@ -235,6 +254,18 @@ class EntryDetailView(EntryMixin, TemplateView):
             self.can_edit,
             render=lambda: render_to_string(
                 "plans/includes/_entry_body.html", self.body_context(), request=self.request
+            ),
+        )
+        # Cached apart: it changes with the cities' adaptations, not with the entry.
+        context["adoption"] = plan_fragment(
+            self.plan,
+            "entry-adoption",
+            self.entry.pk,
+            adoption_generation(),
+            render=lambda: render_to_string(
+                "plans/includes/_adaptation_adoption.html",
+                {"adoption": adoption_of(self.entry)},
+                request=self.request,
             ),
         )
         return context
@@ -531,21 +562,3 @@ class FocusAreaActionView(ActionView):
             else:
                 messages.info(request, _("“%(title)s” cannot move further.") % title)
         return self.back(reverse("plans:toolkit-home"))
-
-
-# --- City adaptations (issue 7 builds on this) -------------------------------------------
-
-
-class AdaptationListView(ListView):
-    """Every city's published adaptation of the model plan."""
-
-    template_name = "plans/adaptation_list.html"
-    context_object_name = "adaptations"
-
-    def get_queryset(self):
-        return (
-            Plan.objects.adaptations()
-            .published()
-            .select_related("city", "city__primary_region")
-            .order_by("-updated_at")
-        )

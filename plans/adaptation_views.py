@@ -1,0 +1,716 @@
+"""A city's adaptation of the model plan: read it, start it, decide entry by entry, publish it,
+compare it with the model, and bring it up to date with the model plan's changes.
+
+Who may do what is decided in plans.permissions. A draft is shown only to the city's members
+and the coordinators: anyone else gets the same "not found" page as for a city with no
+adaptation, so a draft's existence never leaks.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from cities.models import City, Region
+from plans import adaptation_services as services
+from plans import permissions
+from plans.adaptation_forms import (
+    AdaptationEntryForm,
+    AdaptationForm,
+    BulkForm,
+    ModelUpdateForm,
+    OwnEntryForm,
+    bulk_actions,
+)
+from plans.adaptations import (
+    UpdateKind,
+    base_revisions,
+    city_changes,
+    model_revision,
+    pending_update_count,
+    pending_update_for,
+    pending_updates,
+    progress_rollup,
+    progress_rollups,
+    text_changes,
+)
+from plans.models import Decision, Entry, FocusArea, Plan, Status
+from plans.revisions import FieldChange, revisions_compare
+from plans.services import StaleEditError
+from plans.views import HistoryMixin
+
+# The export formats of an adaptation (served by toolkit.adaptation_packages).
+EXPORT_FORMATS = [
+    ("pdf", gettext_lazy("PDF, to print or share")),
+    ("docx", gettext_lazy("Word (DOCX), to edit")),
+    ("csv", gettext_lazy("Spreadsheet (CSV)")),
+    ("json", gettext_lazy("Data (JSON)")),
+]
+
+
+def refuse(request, message: str, *, city=None, status: int = 403):
+    """A refusal that says why, and changes nothing."""
+    return render(
+        request,
+        "plans/adaptation_refused.html",
+        {"message": message, "city": city},
+        status=status,
+    )
+
+
+class AdaptationMixin:
+    """Pages of one city's adaptation, found by the city's slug.
+
+    `needs` says what the page does: "read" (anyone who may see it), "edit" (the city's
+    editors and leads) or "publish" (its leads).
+    """
+
+    needs = "read"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = get_object_or_404(City, slug=kwargs["city"])
+        self.plan = Plan.objects.adaptations().filter(city=self.city).first()
+        if self.needs != "read" and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.plan is None or not permissions.can_see_adaptation(request.user, self.plan):
+            raise Http404("No adaptation to show.")
+        self.plan.city = self.city
+        if self.needs == "publish" and not permissions.can_publish_adaptation(
+            request.user, self.city
+        ):
+            return refuse(
+                request,
+                _(
+                    "Only a lead of %(city)s can publish or unpublish its adaptation. "
+                    "Nothing was changed; ask your city's lead."
+                )
+                % {"city": self.city.name},
+                city=self.city,
+            )
+        if self.needs == "edit" and not permissions.can_edit_adaptation(request.user, self.city):
+            return refuse(
+                request,
+                _(
+                    "Only the editors and leads of %(city)s can change its adaptation. "
+                    "Nothing was changed."
+                )
+                % {"city": self.city.name},
+                city=self.city,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def can_edit(self) -> bool:
+        return permissions.can_edit_adaptation(self.request.user, self.city)
+
+    @cached_property
+    def can_publish(self) -> bool:
+        return permissions.can_publish_adaptation(self.request.user, self.city)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            plan=self.plan,
+            city=self.city,
+            can_edit=self.can_edit,
+            can_publish=self.can_publish,
+        )
+        return context
+
+
+def _plan_url(plan_or_city) -> str:
+    city = getattr(plan_or_city, "city", plan_or_city)
+    return reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})
+
+
+def _entry_url(city, entry) -> str:
+    return reverse("adaptations:entry-detail", kwargs={"city": city.slug, "slug": entry.slug})
+
+
+# --- The public list ----------------------------------------------------------------------------
+
+SORTS = {
+    "updated": ("-content_changed_at", "city__name"),
+    "city": ("city__name",),
+}
+
+
+class AdaptationListView(TemplateView):
+    """Every published adaptation, by last update or by city, optionally in one subregion."""
+
+    template_name = "plans/adaptation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regions = list(Region.objects.all())
+        region = next((r for r in regions if r.slug == self.request.GET.get("region")), None)
+        sort = self.request.GET.get("sort")
+        sort = sort if sort in SORTS else "updated"
+        plans = (
+            Plan.objects.adaptations()
+            .published()
+            .select_related("city", "city__primary_region")
+            .order_by(*SORTS[sort])
+        )
+        if region is not None:
+            in_region = City.regions.through.objects.filter(region=region).values("city_id")
+            plans = plans.filter(Q(city__primary_region=region) | Q(city_id__in=in_region))
+        plans = list(plans)
+        rollups = progress_rollups(plans)
+        context.update(
+            adaptations=[(plan, rollups.get(plan.pk)) for plan in plans],
+            regions=regions,
+            region=region,
+            sort=sort,
+        )
+        return context
+
+
+# --- One adaptation -----------------------------------------------------------------------------
+
+
+def _areas_with_entries(plan: Plan):
+    """The adaptation's active focus areas, each with its active entries (two queries)."""
+    areas = list(FocusArea.objects.filter(plan=plan).active().order_by("order", "pk"))
+    entries = Entry.objects.filter(plan=plan, status=Status.ACTIVE).order_by("order", "pk")
+    by_area = {area.pk: [] for area in areas}
+    for entry in entries:
+        if entry.focus_area_id in by_area:
+            by_area[entry.focus_area_id].append(entry)
+    return [(area, by_area[area.pk]) for area in areas]
+
+
+class AdaptationDetailView(AdaptationMixin, TemplateView):
+    """The adaptation by focus area: each entry's decision and status, with progress roll-ups."""
+
+    template_name = "plans/adaptation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rollup = progress_rollup(self.plan)
+        areas = [
+            (area, entries, rollup.of(area.pk)) for area, entries in _areas_with_entries(self.plan)
+        ]
+        context.update(
+            areas=areas,
+            rollup=rollup.whole,
+            updates=pending_update_count(self.plan) if self.can_edit else 0,
+            bulk_actions=bulk_actions() if self.can_edit else [],
+            export_formats=EXPORT_FORMATS,
+            last_change=self.plan.content_changed_at or self.plan.updated_at,
+        )
+        return context
+
+
+class AdaptationSummaryView(AdaptationMixin, TemplateView):
+    """The executive summary: one printed page with the vision and the figures."""
+
+    template_name = "plans/adaptation_summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rollup = progress_rollup(self.plan)
+        areas = list(FocusArea.objects.filter(plan=self.plan).active().order_by("order", "pk"))
+        context.update(
+            rollup=rollup.whole,
+            areas=[(area, rollup.of(area.pk)) for area in areas],
+            last_change=self.plan.content_changed_at or self.plan.updated_at,
+        )
+        return context
+
+
+class AdaptationChangesView(AdaptationMixin, TemplateView):
+    """Only what the city changed: adapted entries word by word, what does not apply, its own."""
+
+    template_name = "plans/adaptation_changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = city_changes(self.plan)
+        context.update(
+            groups=groups,
+            counts={
+                key.replace("-", "_"): sum(
+                    1 for _area, items in groups for item in items if item.entry.decision == key
+                )
+                for key in (Decision.ADAPTED, Decision.NOT_APPLICABLE, Decision.OWN)
+            },
+        )
+        return context
+
+
+# --- Starting, editing, publishing ---------------------------------------------------------------
+
+
+class AdaptationStartView(FormView):
+    """A city's editor or lead starts the city's adaptation from the model plan."""
+
+    template_name = "plans/adaptation_start.html"
+    form_class = AdaptationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.city = get_object_or_404(City, slug=kwargs["city"])
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.can_edit_adaptation(request.user, self.city):
+            return refuse(
+                request,
+                _(
+                    "Only the editors and leads of %(city)s can start its adaptation. "
+                    "Nothing was changed."
+                )
+                % {"city": self.city.name},
+                city=self.city,
+            )
+        existing = Plan.objects.adaptations().filter(city=self.city).first()
+        if existing is not None:
+            messages.info(
+                request,
+                _("%(city)s already has an adaptation; here it is.") % {"city": self.city.name},
+            )
+            return redirect(_plan_url(self.city))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        model = Plan.objects.model_plan()
+        return {
+            "title": _("%(city)s Smart City Plan") % {"city": self.city.name},
+            "summary": "",
+            "vision": model.vision if model else "",
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(city=self.city, model=Plan.objects.model_plan())
+        return context
+
+    def form_valid(self, form):
+        try:
+            plan = services.adaptation_start(
+                city=self.city, values=form.cleaned_data, by=self.request.user
+            )
+        except services.AdaptationExists as error:
+            messages.info(self.request, error.message)
+            return redirect(_plan_url(self.city))
+        except services.AdaptationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "The adaptation is started: every entry of the model plan is in it, not decided "
+                "yet. It is a draft, seen only by the members of %(city)s and the coordinators."
+            )
+            % {"city": self.city.name},
+        )
+        return redirect(_plan_url(plan))
+
+
+class AdaptationUpdateView(AdaptationMixin, FormView):
+    """The adaptation's title, summary and vision, with a preview."""
+
+    needs = "edit"
+    template_name = "plans/adaptation_form.html"
+    form_class = AdaptationForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = copy.copy(self.plan)
+        return kwargs
+
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form, preview=True))
+        services.adaptation_update(plan=self.plan, values=form.cleaned_data, by=self.request.user)
+        messages.success(self.request, _("The adaptation's title, summary and vision are saved."))
+        return redirect(_plan_url(self.plan))
+
+
+class AdaptationPublishView(AdaptationMixin, View):
+    """The lead publishes the adaptation, or takes it back to a draft (nothing is deleted)."""
+
+    needs = "publish"
+    http_method_names = ["post"]
+    publish = True
+
+    def post(self, request, city):
+        if self.publish:
+            if services.adaptation_publish(plan=self.plan, by=request.user):
+                messages.success(request, _("The adaptation is published: anyone can read it now."))
+            else:
+                messages.info(request, _("The adaptation was already published."))
+        elif services.adaptation_unpublish(plan=self.plan, by=request.user):
+            messages.success(
+                request,
+                _(
+                    "The adaptation is a draft again: only members of %(city)s and the "
+                    "coordinators can see it. Nothing was deleted."
+                )
+                % {"city": self.city.name},
+            )
+        else:
+            messages.info(request, _("The adaptation was already a draft."))
+        return redirect(_plan_url(self.plan))
+
+
+class AdaptationUnpublishView(AdaptationPublishView):
+    publish = False
+
+
+class AdaptationBulkView(AdaptationMixin, View):
+    """One decision or status for several entries chosen with check boxes."""
+
+    needs = "edit"
+    http_method_names = ["post"]
+
+    def post(self, request, city):
+        form = BulkForm(request.POST, plan=self.plan)
+        back = _plan_url(self.plan) + "#entries"
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        try:
+            changed, skipped = services.adaptation_entries_bulk(
+                plan=self.plan,
+                entry_ids=[entry.pk for entry in form.cleaned_data["entries"]],
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data.get("reason", ""),
+                by=request.user,
+            )
+        except services.AdaptationError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        if changed:
+            messages.success(
+                request,
+                ngettext("%(count)d entry changed.", "%(count)d entries changed.", changed)
+                % {"count": changed},
+            )
+        if skipped:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d entry was left as it was (it already was so, or the city's own "
+                    "entries cannot take this decision).",
+                    "%(count)d entries were left as they were (they already were so, or the "
+                    "city's own entries cannot take this decision).",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+        return redirect(back)
+
+
+# --- Entries ------------------------------------------------------------------------------------
+
+
+class AdaptationEntryMixin(AdaptationMixin):
+    @cached_property
+    def entry(self) -> Entry:
+        return get_object_or_404(
+            Entry.objects.filter(plan=self.plan).select_related(
+                "focus_area", "origin", "origin__focus_area"
+            ),
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entry"] = self.entry
+        return context
+
+
+class AdaptationEntryDetailView(AdaptationEntryMixin, TemplateView):
+    """One entry of the adaptation: the city's decision, text, progress, and its model origin."""
+
+    template_name = "plans/adaptation_entry_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.entry
+        base = base_revisions([entry]).get(entry.pk) if entry.origin_id else None
+        update = (
+            pending_update_for(self.plan, entry.origin)
+            if entry.origin_id and self.can_edit
+            else None
+        )
+        context.update(
+            changes=text_changes(base, entry) if entry.decision == Decision.ADAPTED else [],
+            base=base,
+            update=update,
+            last_revision=entry.history.select_related("history_user").first(),
+        )
+        return context
+
+
+def _stale_changes(saved: Entry, values: dict) -> list[FieldChange]:
+    """What the person's form says against the version a colleague saved meanwhile."""
+    yours = copy.copy(saved)
+    for name, value in values.items():
+        if hasattr(yours, name):
+            setattr(yours, name, value)
+    saved.relations = yours.relations = {}
+    return revisions_compare(saved, yours)
+
+
+class AdaptationEntryUpdateView(AdaptationEntryMixin, FormView):
+    """Decide about an entry, adapt its text (with a preview), and record its progress."""
+
+    needs = "edit"
+    template_name = "plans/adaptation_entry_form.html"
+    form_class = AdaptationEntryForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["entry"] = self.entry
+        return kwargs
+
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form, preview=True))
+        try:
+            entry, changed = services.adaptation_entry_update(
+                entry=self.entry,
+                values=form.values,
+                expected_version=form.cleaned_data["version"],
+                by=self.request.user,
+            )
+        except StaleEditError as error:
+            return self.stale(form, error.current)
+        except (ValidationError, services.AdaptationError) as error:
+            form.add_error(None, getattr(error, "message", None) or error)
+            return self.form_invalid(form)
+        if changed:
+            messages.success(
+                self.request, _("Your changes to “%(title)s” are saved.") % {"title": entry.title}
+            )
+        else:
+            messages.info(self.request, _("Nothing was changed: the form said what was saved."))
+        return redirect(_entry_url(self.city, entry))
+
+    def stale(self, form, current):
+        # Nothing was saved. Keep what the person typed and take the new version number,
+        # so that saving again (knowingly) replaces the colleague's change.
+        data = self.request.POST.copy()
+        data["version"] = str(current.version)
+        stale_form = AdaptationEntryForm(data=data, entry=current)
+        stale_form.is_valid()
+        values = form.values
+        return self.render_to_response(
+            self.get_context_data(
+                form=stale_form,
+                saved=current,
+                stale_revision=current.history.select_related("history_user").first(),
+                stale_changes=_stale_changes(current, values),
+            ),
+            status=409,
+        )
+
+
+class AdaptationEntryCreateView(AdaptationMixin, FormView):
+    """Add one of the city's own entries."""
+
+    needs = "edit"
+    template_name = "plans/adaptation_entry_create.html"
+    form_class = OwnEntryForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["plan"] = self.plan
+        return kwargs
+
+    def get_initial(self):
+        area = FocusArea.objects.filter(plan=self.plan, slug=self.request.GET.get("area")).first()
+        return {"focus_area": area}
+
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form, preview=True))
+        try:
+            entry = services.adaptation_entry_create(
+                plan=self.plan, values=form.values, by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("“%(title)s” is added to the adaptation as one of the city's own entries.")
+            % {"title": entry.title},
+        )
+        return redirect(_entry_url(self.city, entry))
+
+
+class AdaptationEntryHistoryView(HistoryMixin, AdaptationEntryMixin, TemplateView):
+    """Who changed an entry of the adaptation, when and how."""
+
+    template_name = "plans/adaptation_entry_history.html"
+
+    @property
+    def history_object(self):
+        return self.entry
+
+    def revisions_of(self, entry):
+        return entry.history.select_related("history_user").order_by("-version", "-history_id")
+
+
+# --- Updates from the model plan ------------------------------------------------------------------
+
+
+class ModelUpdateListView(AdaptationMixin, TemplateView):
+    """What the model plan changed since the city took it, waiting for the city's review."""
+
+    needs = "edit"
+    template_name = "plans/adaptation_updates.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["updates"] = pending_updates(self.plan)
+        return context
+
+
+class ModelUpdateReviewView(AdaptationMixin, TemplateView):
+    """One update from the model plan: what changed, and the city's choice about it."""
+
+    needs = "edit"
+    template_name = "plans/adaptation_update_review.html"
+
+    @cached_property
+    def model_entry(self) -> Entry:
+        return get_object_or_404(
+            Entry.objects.of_model_plan().select_related("focus_area"), slug=self.kwargs["slug"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.model_entry
+        update = pending_update_for(self.plan, model)
+        context.update(model_entry=model, update=update, kinds=UpdateKind)
+        if update is None:
+            return context
+        latest = model_revision(model, model.version)
+        context["latest"] = latest
+        if update.copy is not None:
+            base = model_revision(model, update.copy.origin_version)
+            context.update(
+                base=base,
+                model_changes=revisions_compare(base, latest) if base and latest else [],
+                ours_vs_new=text_changes(latest, update.copy)
+                if update.copy.decision == Decision.ADAPTED and latest
+                else [],
+            )
+        form = kwargs.get("form") or ModelUpdateForm(
+            initial={
+                "seen_version": model.version,
+                "entry_version": update.copy.version if update.copy else None,
+                "title": update.copy.title if update.copy else "",
+                "summary": update.copy.summary if update.copy else "",
+                "body": update.copy.body if update.copy else "",
+            }
+        )
+        context["form"] = form
+        return context
+
+    def post(self, request, city, slug):
+        model = self.model_entry
+        form = ModelUpdateForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=200)
+        data = form.cleaned_data
+        choice = data["choice"]
+        try:
+            services.model_update_accept(
+                plan=self.plan,
+                model_entry=model,
+                seen_version=data["seen_version"],
+                choice=choice,
+                by=request.user,
+                values={k: data.get(k, "") for k in ("title", "summary", "body", "decision_note")},
+                expected_version=data.get("entry_version")
+                if choice in (services.Choice.EDIT, services.Choice.KEEP_OURS)
+                else None,
+            )
+        except services.UpdateAlreadyHandled as error:
+            messages.error(request, error.message)
+            return redirect(self._entry_or_plan(model))
+        except services.UpdateChangedAgain as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        except StaleEditError as error:
+            messages.error(
+                request,
+                _(
+                    "A colleague changed “%(title)s” while you were reviewing the update, so "
+                    "nothing was changed. Both versions are below: review it again."
+                )
+                % {"title": error.current.title},
+            )
+            return redirect(request.path)
+        except (ValidationError, services.AdaptationError) as error:
+            form.add_error(None, getattr(error, "message", None) or error)
+            return self.render_to_response(self.get_context_data(form=form), status=200)
+        messages.success(request, str(_SUCCESS[choice]) % {"title": model.title})
+        return redirect(reverse("adaptations:model-update-list", kwargs={"city": self.city.slug}))
+
+    def _entry_or_plan(self, model: Entry) -> str:
+        copy = Entry.objects.filter(plan=self.plan, origin=model).only("slug").first()
+        return _entry_url(self.city, copy) if copy else _plan_url(self.plan)
+
+
+_SUCCESS = {
+    services.Choice.TAKE_MODEL: gettext_lazy("“%(title)s” now has the model plan's new text."),
+    services.Choice.KEEP_OURS: gettext_lazy(
+        "“%(title)s” keeps your text, now based on the model's new version."
+    ),
+    services.Choice.EDIT: gettext_lazy(
+        "Your text of “%(title)s” is saved, based on the model's new version."
+    ),
+    services.Choice.NOT_APPLICABLE: gettext_lazy("“%(title)s” is marked not applicable."),
+    services.Choice.ADD: gettext_lazy("“%(title)s” is added to your adaptation, not decided yet."),
+}
+
+
+class ModelUpdateDismissView(ModelUpdateReviewView):
+    """Set an update aside: nothing in the city's text changes; it shows again if the model does."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, city, slug):
+        model = self.model_entry
+        try:
+            seen_version = int(request.POST.get("seen_version", ""))
+        except ValueError:
+            seen_version = -1
+        try:
+            services.model_update_dismiss(
+                plan=self.plan, model_entry=model, seen_version=seen_version, by=request.user
+            )
+        except services.UpdateAlreadyHandled as error:
+            messages.error(request, error.message)
+            return redirect(self._entry_or_plan(model))
+        except services.UpdateChangedAgain as error:
+            messages.error(request, error.message)
+            return redirect(
+                reverse("adaptations:model-update-review", kwargs={"city": city, "slug": slug})
+            )
+        messages.success(
+            request,
+            _(
+                "The update to “%(title)s” is dismissed; your entry is unchanged. It will show "
+                "again if the model plan changes the entry again."
+            )
+            % {"title": model.title},
+        )
+        return redirect(reverse("adaptations:model-update-list", kwargs={"city": self.city.slug}))
