@@ -5,12 +5,15 @@ app defines "registered"; the other apps add theirs (downloaded the toolkit, att
 table, published an adaptation) by calling `register()` from their AppConfig.ready(), so this
 app never imports them. The directory, the city pages and the grant dashboard all read the
 levels from here.
+
+Every level past "registered" counts only for a registered city, as the grant's funnel counts
+them: a city with no approved member is "not registered", whatever a walk-in from it did.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,8 @@ from cities.models import has_approved_member
 
 # The state of a city that has reached no level at all.
 NOT_REGISTERED = "not-registered"
+# The level every other one builds on.
+REGISTERED = "registered"
 NOT_REGISTERED_LABEL = _("Not registered")
 
 
@@ -56,9 +61,20 @@ def levels() -> list[Level]:
     return sorted(_levels.values(), key=lambda level: level.order)
 
 
+def _reached_condition(level: Level):
+    if level.key == REGISTERED:
+        return level.condition()
+    return ExpressionWrapper(
+        Q(has_approved_member()) & Q(level.condition()), output_field=BooleanField()
+    )
+
+
 def annotate(queryset: QuerySet) -> QuerySet:
-    """Add one boolean per level to a City queryset (one subquery each, no extra queries)."""
-    return queryset.annotate(**{level.annotation: level.condition() for level in levels()})
+    """Add one boolean per level to a City queryset (one subquery each, no extra queries).
+
+    A level past "registered" is reached only by a registered city.
+    """
+    return queryset.annotate(**{level.annotation: _reached_condition(level) for level in levels()})
 
 
 def reached(city) -> list[Level]:
@@ -95,4 +111,4 @@ def in_state(key: str) -> Q:
     )
 
 
-register(Level(key="registered", label=_("Registered"), order=10, condition=has_approved_member))
+register(Level(key=REGISTERED, label=_("Registered"), order=10, condition=has_approved_member))

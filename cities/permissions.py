@@ -8,6 +8,8 @@ Each person's approved roles are read once per request (one query) and kept on t
 object. Services that must decide under a lock pass `fresh=True` to read them again.
 """
 
+from django.db.models import Exists, OuterRef
+
 from cities.models import Membership
 
 ROLE_RANK = {Membership.Role.STAFF: 1, Membership.Role.EDITOR: 2, Membership.Role.LEAD: 3}
@@ -58,6 +60,18 @@ def is_city_editor(user, city, *, fresh: bool = False) -> bool:
 
 def is_city_lead(user, city, *, fresh: bool = False) -> bool:
     return _at_least(user, city, Membership.Role.LEAD, fresh=fresh)
+
+
+def is_city_staff_condition(*, user_ref: str = "user", city_ref: str = "city") -> Exists:
+    """`is_city_staff` for a queryset: the row's person is an approved member of the row's city.
+
+    For rows that name a person and a city (a registration, say), to filter many at once.
+    """
+    return Exists(
+        Membership.objects.approved().filter(
+            user=OuterRef(user_ref), city=OuterRef(city_ref), user__is_active=True
+        )
+    )
 
 
 def city_ids(user) -> set[int]:

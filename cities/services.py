@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities import emails, permissions
+from cities import emails, hooks, permissions
 from cities.models import City, CityEmailDomain, Membership, email_domain, normalize_domain
 
 Status = Membership.Status
@@ -113,6 +113,7 @@ def _notify_deciders(membership: Membership, *, site_url: str = "") -> None:
         "members_url": _link(site_url, "cities:member-list", slug=city.slug),
         "queue_url": _link(site_url, "cities:request-queue"),
         "to_coordinators": not leads,
+        "returning": getattr(membership, "returning", False),
     }
     for address, language in recipients:
         transaction.on_commit(
@@ -160,8 +161,13 @@ def membership_request(
     existing = Membership.objects.open().filter(user=user, city=city).first()
     if existing is not None:
         raise _already(existing)
+    # Someone the city removed (or who left, or was declined) does not get back in, let
+    # alone as lead, just by having an address on its domain: a person decides.
+    returning = Membership.objects.filter(
+        user=user, city=city, status__in=[Status.REMOVED, Status.DECLINED]
+    ).exists()
     domains = set(city.email_domains.active().values_list("domain", flat=True))
-    automatic = any(email_domain(address) in domains for address in addresses)
+    automatic = not returning and any(email_domain(address) in domains for address in addresses)
     membership = Membership(
         user=user,
         city=city,
@@ -179,6 +185,8 @@ def membership_request(
             _save(membership)
     except IntegrityError:
         raise _already(Membership.objects.open().get(user=user, city=city)) from None
+    # Read by the view (to say why the request waits) and by the deciders' email.
+    membership.returning = returning
     if automatic:
         _notify_person(membership, "membership_approved", site_url=site_url, automatic=True)
     else:
@@ -306,6 +314,7 @@ def membership_remove(
         )
     _decide(membership, status=Status.REMOVED, by=by, message=message)
     _save(membership)
+    hooks.membership_ended(membership)
     _notify_person(membership, "membership_removed", site_url=site_url)
     return membership
 
@@ -330,8 +339,11 @@ def membership_leave(*, membership: Membership, user) -> Membership:
             params={"city": city.name},
             code="last_lead",
         )
+    was_approved = membership.is_approved
     _decide(membership, status=Status.REMOVED, by=user)
     _save(membership)
+    if was_approved:
+        hooks.membership_ended(membership)
     return membership
 
 

@@ -79,7 +79,12 @@ class CityListView(TemplateView):
         cities = participation.annotate(City.objects.all())
         if chosen.get("q"):
             query = chosen["q"]
-            cities = cities.filter(Q(name__icontains=query) | Q(slug__icontains=slugify(query)))
+            matches = Q(name__icontains=query)
+            # The slug matches names typed without accents; a query of punctuation alone has
+            # no slug, and an empty slug would match every city.
+            if slugify(query):
+                matches |= Q(slug__icontains=slugify(query))
+            cities = cities.filter(matches)
         region = next((r for r in regions if r.slug == chosen.get("region")), None)
         if region is not None:
             in_region = City.regions.through.objects.filter(region=region).values("city_id")
@@ -173,6 +178,12 @@ class MembershipRequestView(LoginRequiredMixin, FormView):
             text = _("You are now the lead of %(city)s.")
         elif membership.is_approved:
             text = _("You are now a member of %(city)s.")
+        elif membership.returning:
+            text = _(
+                "You were a member of %(city)s before, or asked to join it before, so your "
+                "request waits for the city's lead or a coordinator, even with an address on "
+                "the city's domain. We will email you when they have decided."
+            )
         else:
             text = _(
                 "Your request to join %(city)s is sent. We will email you when the city's "

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from cities import services
+from cities import hooks, services
 from cities.models import CityEmailDomain, Membership
 from tests.factories import make_coordinator, make_membership, make_user
 
@@ -106,6 +106,38 @@ def test_after_a_decline_the_person_may_ask_again(city):
     first = ask(person, city)
     services.membership_decline(membership=first, by=make_coordinator())
     assert ask(person, city).status == Status.PENDING
+
+
+def test_a_removed_member_on_the_citys_domain_waits_and_never_becomes_lead_by_asking(
+    city, on_commit
+):
+    coordinator = make_coordinator()
+    removed = make_membership(user=make_user(email="ex@weho.example"), city=city, role=Role.LEAD)
+    services.membership_remove(membership=removed, by=coordinator)
+    mail.outbox.clear()
+
+    again = on_commit(ask, removed.user, city)
+
+    # The city has no lead now; the domain alone must not hand the city back to them.
+    assert (again.status, again.role) == (Status.PENDING, Role.STAFF)
+    assert not Membership.objects.leads().filter(city=city).exists()
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert "They were a member of West Hollywood before" in mail.outbox[0].body
+
+
+def test_someone_who_left_or_was_declined_waits_even_on_the_citys_domain(city):
+    lead = lead_of(city)
+    left = make_membership(user=make_user(email="left@weho.example"), city=city)
+    services.membership_leave(membership=left, user=left.user)
+    declined = make_membership(
+        user=make_user(email="declined@weho.example"), city=city, status=Status.PENDING
+    )
+    services.membership_decline(membership=declined, by=lead)
+
+    assert ask(left.user, city).status == Status.PENDING
+    assert ask(declined.user, city).status == Status.PENDING
+    # A newcomer on the domain still joins at once.
+    assert ask(make_user(email="new@weho.example"), city).status == Status.APPROVED
 
 
 # --- Deciding -------------------------------------------------------------------------------
@@ -246,6 +278,50 @@ def test_a_demoted_lead_can_no_longer_manage(city):
         services.membership_set_role(membership=second, role=Role.STAFF, by=first.user)
     second.refresh_from_db()
     assert second.role == Role.LEAD
+
+
+@pytest.fixture
+def ended():
+    """The memberships the cities' hook reported as ended, in order."""
+    seen = []
+
+    def callback(*, membership):
+        # Called inside the change's transaction, with the membership saved as ended.
+        assert Membership.objects.get(pk=membership.pk).status == Status.REMOVED
+        seen.append(membership.pk)
+
+    hooks.on_membership_ended(callback)
+    yield seen
+    hooks.forget(callback)
+
+
+def test_removing_or_leaving_tells_the_other_apps_but_withdrawing_a_request_does_not(city, ended):
+    lead = lead_of(city)
+    removed, leaving = make_membership(city=city), make_membership(city=city)
+    pending = ask(make_user(), city)
+
+    services.membership_remove(membership=removed, by=lead)
+    services.membership_leave(membership=leaving, user=leaving.user)
+    services.membership_leave(membership=pending, user=pending.user)
+
+    assert ended == [removed.pk, leaving.pk]
+
+
+def test_a_hook_that_fails_undoes_the_removal(city):
+    lead = lead_of(city)
+    staff = make_membership(city=city)
+
+    def refuse(*, membership):
+        raise ValidationError("The round tables could not be updated.")
+
+    hooks.on_membership_ended(refuse)
+    try:
+        with pytest.raises(ValidationError, match="could not be updated"):
+            services.membership_remove(membership=staff, by=lead)
+    finally:
+        hooks.forget(refuse)
+    staff.refresh_from_db()
+    assert staff.is_approved
 
 
 def test_leaving_withdraws_a_request_or_ends_a_membership(city):

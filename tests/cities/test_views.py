@@ -80,6 +80,23 @@ def test_nothing_found_says_so(client, county):
     assert "No city matches your search" in html
 
 
+def test_a_search_of_punctuation_alone_matches_no_city(client, county):
+    for query in ["&", "!!", "-", "'"]:
+        html = client.get("/cities/", {"q": query}).content.decode()
+        assert rows(html) == [], query
+        assert "No city matches your search" in html
+    # Punctuation around a name still finds it.
+    assert set(rows(client.get("/cities/", {"q": "(bell)"}).content.decode())) == {
+        "Bell",
+        "Bell Gardens",
+        "Bellflower",
+        "Montebello",
+    }
+    assert rows(client.get("/cities/", {"q": "rancho palos-verdes"}).content.decode()) == [
+        "Rancho Palos Verdes"
+    ]
+
+
 @pytest.fixture
 def pilot_level():
     """A participation level registered the way another app would register its own."""
@@ -112,6 +129,37 @@ def test_a_level_another_app_registers_shows_and_filters_in_the_directory(
     assert rows(client.get("/cities/", {"state": "registered"}).content.decode()) == ["Bell"]
     page = client.get("/cities/bradbury/").content.decode()
     assert "Done: Ran a pilot" in page
+
+
+@pytest.fixture
+def big_city_level():
+    """A level that does not itself ask for an approved member (as a walk-in's would not)."""
+    level = participation.Level(
+        key="big-city",
+        label="Big city",
+        order=20,
+        condition=lambda: Exists(City.objects.filter(pk=OuterRef("pk"), population__gt=1_000_000)),
+    )
+    participation.register(level)
+    yield level
+    participation.unregister(level.key)
+
+
+def test_a_deeper_level_counts_only_for_a_registered_city(client, county, big_city_level):
+    # Los Angeles meets the level's condition but nobody from it is an approved member.
+    html = client.get("/cities/", {"state": "not-registered"}).content.decode()
+    assert "Los Angeles" in rows(html)
+    assert rows(client.get("/cities/", {"state": "big-city"}).content.decode()) == []
+    page = client.get("/cities/los-angeles/").content.decode()
+    assert "Not registered yet" in page
+    assert "Not yet: Big city" in page and "Done: Big city" not in page
+
+    make_membership(city=City.objects.get(slug="los-angeles"))
+
+    assert rows(client.get("/cities/", {"state": "big-city"}).content.decode()) == ["Los Angeles"]
+    page = client.get("/cities/los-angeles/").content.decode()
+    assert "Done: Registered" in page and "Done: Big city" in page
+    assert "1 of 88 cities registered" in client.get("/cities/").content.decode()
 
 
 def _grow_members(cities):
@@ -267,9 +315,11 @@ def weho(county):
     return City.objects.get(slug="west-hollywood")
 
 
-def join(client, city, **data):
+def join(client, city, follow=False, **data):
     return client.post(
-        f"/cities/{city.slug}/join/", {"job_title": "Analyst", "department": "IT", **data}
+        f"/cities/{city.slug}/join/",
+        {"job_title": "Analyst", "department": "IT", **data},
+        follow=follow,
     )
 
 
@@ -302,6 +352,19 @@ def test_a_request_from_outside_waits(client, weho, django_capture_on_commit_cal
     assert "Waiting for a decision since" in html
     assert mail.outbox[0].to == [lead.email]
     assert "http://testserver/cities/west-hollywood/members/" in mail.outbox[0].body
+
+
+def test_a_removed_member_asking_again_is_told_their_request_waits(client, weho):
+    person = make_user(email="ex@weho.org")
+    make_membership(user=person, city=weho, status=Status.REMOVED)
+    client.force_login(person)
+
+    response = join(client, weho, follow=True)
+
+    html = response.content.decode()
+    assert "You were a member of West Hollywood before, or asked to join it before" in html
+    assert "waits for the city&#x27;s lead or a coordinator" in html
+    assert Membership.objects.open().get(user=person).is_pending
 
 
 def test_missing_fields_are_shown_next_to_them(client, weho):
