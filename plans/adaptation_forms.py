@@ -155,9 +155,8 @@ class AdaptationEntryForm(ProgressFieldsMixin, forms.Form):
     ]
 
     def __init__(self, *args, entry: Entry, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
+        kwargs["initial"] = {
+            **{
                 "decision": entry.decision,
                 "decision_note": entry.decision_note,
                 "title": entry.title,
@@ -169,7 +168,8 @@ class AdaptationEntryForm(ProgressFieldsMixin, forms.Form):
                 "progress_note": entry.progress_note,
                 "version": entry.version,
             },
-        )
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         self.entry = entry
         self.is_own = entry.origin_id is None

@@ -194,6 +194,9 @@ def test_adapting_an_entry_with_a_preview_first(client, world, plan):
     curb = copy_of(plan, world.entries[1])
     _as(client, world.editor)
     edit = url("entry-update", world, slug=curb.slug)
+    form = client.get(edit).content.decode()
+    assert 'value="Curb management policy"' in form  # the form opens with the entry's text
+    assert re.search(r'value="undecided"[^>]*checked', form)
     data = _form(curb, decision="adapted", body="### Our curb\n\nStart **downtown**.")
 
     preview = client.post(edit, {**data, "preview": "1"})
