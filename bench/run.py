@@ -50,6 +50,8 @@ PAGES = [
     ("round table", "/round-tables/westside-round-table-demo-next/"),
     ("metrics", "/metrics/"),
     ("downloads page", "/toolkit/downloads/"),
+    ("adaptation", "/adaptations/west-hollywood/"),
+    ("adaptation diff", "/adaptations/west-hollywood/changes/"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""A small, believable demo: people in a few cities and a couple of round tables.
+"""A small, believable demo: people in a few cities, a couple of round tables and a published
+West Hollywood adaptation of the model plan.
 
 Only for `make run` and the benchmark. Every account shares one published
 password, so the command refuses to run with debug off unless told otherwise.
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from cities.models import City, Membership, Region
 from roundtables.models import Registration, RoundTable
+from toolkit.demo_adaptation import weho_adaptation_load
 from toolkit.models import User
 
 DEMO_PASSWORD = "demo-collaborative-2026"
@@ -199,4 +201,7 @@ def demo_load() -> list[DemoPerson]:
             )
     for round_table in (held, upcoming_round_table):
         _recount(round_table)
+    weho_adaptation_load(
+        lead=users["lead@weho.demo.example"], editor=users["editor@weho.demo.example"]
+    )
     return PEOPLE
