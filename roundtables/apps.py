@@ -7,8 +7,10 @@ class RoundTablesConfig(AppConfig):
     verbose_name = _("Round tables")
 
     def ready(self):
-        from cities import participation
+        from cities import hooks, participation, sections
+        from roundtables.city_page import city_section
         from roundtables.models import attendance_condition
+        from roundtables.services import registrations_cancel_for_ended_membership
 
         # A city that sent someone to a held round table (registered or walk-in).
         participation.register(
@@ -19,3 +21,15 @@ class RoundTablesConfig(AppConfig):
                 condition=attendance_condition,
             )
         )
+        # Its round tables on a city's page.
+        sections.register(
+            sections.Section(
+                key="round-tables",
+                title=_("Round tables"),
+                template_name="roundtables/includes/_city_round_tables.html",
+                context=city_section,
+                order=30,
+            )
+        )
+        # Seats are for a city's members: when a membership ends, its future seats go.
+        hooks.on_membership_ended(registrations_cancel_for_ended_membership)

@@ -2,11 +2,14 @@
 
 Services call these from `transaction.on_commit`, so nobody is told about a seat that a
 rolled-back transaction never gave, and no mail server is waited on while a lock is held.
+Each email (subject, body and calendar file) is written in the language the person signed
+up in, whoever or whatever (a request in another language, the reminder command) sends it.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import slugify
 
 from roundtables.calendars import calendar_bytes
@@ -40,7 +43,15 @@ def _attach_calendar(message: EmailMessage, round_table: RoundTable) -> None:
     message.attach(f"{slugify(round_table.title) or 'round-table'}.ics", content, "text/calendar")
 
 
-def _registration_mail(template: str, registration: Registration, **extra) -> EmailMessage:
+def language_of(registration: Registration) -> str:
+    """The language to write to this registrant in (the site's default when unknown)."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    return registration.language if registration.language in languages else settings.LANGUAGE_CODE
+
+
+def _registration_mail(
+    template: str, registration: Registration, *, calendar: bool = False, **extra
+) -> EmailMessage:
     round_table = registration.round_table
     context = {
         "registration": registration,
@@ -49,13 +60,15 @@ def _registration_mail(template: str, registration: Registration, **extra) -> Em
         "page_url": site_url() + round_table.get_absolute_url(),
         **extra,
     }
-    return _message(template, context, [registration.user.email])
+    with translation.override(language_of(registration)):
+        message = _message(template, context, [registration.user.email])
+        if calendar:
+            _attach_calendar(message, round_table)
+    return message
 
 
 def send_registration_confirmed(registration: Registration) -> None:
-    message = _registration_mail("registration_confirmed", registration)
-    _attach_calendar(message, registration.round_table)
-    message.send()
+    _registration_mail("registration_confirmed", registration, calendar=True).send()
 
 
 def send_registration_waitlisted(registration: Registration, *, position: int) -> None:
@@ -63,33 +76,35 @@ def send_registration_waitlisted(registration: Registration, *, position: int) -
 
 
 def send_registration_promoted(registrations: list[Registration]) -> None:
-    messages = []
-    for registration in registrations:
-        message = _registration_mail("registration_promoted", registration)
-        _attach_calendar(message, registration.round_table)
-        messages.append(message)
+    messages = [
+        _registration_mail("registration_promoted", registration, calendar=True)
+        for registration in registrations
+    ]
     if messages:
         get_connection().send_messages(messages)
 
 
-def send_registration_cancelled(registration: Registration) -> None:
-    _registration_mail("registration_cancelled", registration).send()
+def send_registration_cancelled(
+    registration: Registration, *, membership_ended: bool = False
+) -> None:
+    _registration_mail(
+        "registration_cancelled", registration, membership_ended=membership_ended
+    ).send()
 
 
 def send_round_table_cancelled(round_table: RoundTable, registrations: list[Registration]) -> None:
     messages = []
     for registration in registrations:
         registration.round_table = round_table
-        message = _registration_mail("round_table_cancelled", registration)
         # The cancelled event replaces the one already in the person's calendar.
-        if registration.is_confirmed:
-            _attach_calendar(message, round_table)
-        messages.append(message)
+        messages.append(
+            _registration_mail(
+                "round_table_cancelled", registration, calendar=registration.is_confirmed
+            )
+        )
     if messages:
         get_connection().send_messages(messages)
 
 
 def send_reminder(registration: Registration) -> None:
-    message = _registration_mail("reminder", registration)
-    _attach_calendar(message, registration.round_table)
-    message.send()
+    _registration_mail("reminder", registration, calendar=True).send()

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,9 @@ from roundtables.validators import below_confirmed_message, validate_pdf
 
 COUNTY_WIDE = "county-wide"
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Bounds a person can type past; beyond them the database (or Python's dates) would fail.
+MAX_CAPACITY = 10_000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -21,14 +25,50 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=LOCAL_DATETIME_FORMAT)
 
 
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time between FIRST_YEAR and LAST_YEAR (a typo like 20255 stays a typo)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Give a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return moment
+
+
 def _datetime_field(label, *, required=True, help_text=""):
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
         required=required,
         help_text=help_text,
         widget=LocalDateTimeInput(),
         input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
+
+
+def _check_seats_per_city(form) -> None:
+    capacity, per_city = form.cleaned_data.get("capacity"), form.cleaned_data.get("seats_per_city")
+    if capacity is not None and per_city is not None and per_city > capacity:
+        form.add_error("seats_per_city", _("Give at most as many seats per city as the capacity."))
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id; an id too large for any database is refused as invalid
+    before the database is asked (SQLite cannot even compare with one)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            digits = str(pk).strip().lstrip("-")
+            if digits.isdigit() and len(digits) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class RoundTableForm(forms.ModelForm):
@@ -77,6 +117,8 @@ class RoundTableForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].empty_label = _("County-wide")
         self.fields["host_city"].empty_label = _("No host city")
+        _bound(self.fields["capacity"], MAX_CAPACITY)
+        _bound(self.fields["seats_per_city"], MAX_CAPACITY)
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
@@ -96,7 +138,15 @@ class RoundTableForm(forms.ModelForm):
             self.add_error(
                 "registration_deadline", _("Sign-ups must close before the round table starts.")
             )
+        _check_seats_per_city(self)
         return cleaned
+
+
+def _bound(field: forms.IntegerField, maximum: int) -> None:
+    """Give a model form's number field an upper limit, checked and shown in the browser."""
+    field.max_value = maximum
+    field.validators.append(MaxValueValidator(maximum))
+    field.widget.attrs["max"] = maximum
 
 
 def _default_series_year() -> int:
@@ -113,7 +163,7 @@ class RoundTableSeriesForm(forms.Form):
         initial=_default_series_year,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = IdsField(
         label=_("Subregions"),
         queryset=Region.objects.all(),
         required=False,
@@ -123,10 +173,13 @@ class RoundTableSeriesForm(forms.Form):
     county_wide = forms.BooleanField(
         label=_("Also a county-wide round table each quarter"), required=False
     )
-    capacity = forms.IntegerField(label=_("Capacity of each"), min_value=0, initial=40)
+    capacity = forms.IntegerField(
+        label=_("Capacity of each"), min_value=0, max_value=MAX_CAPACITY, initial=40
+    )
     seats_per_city = forms.IntegerField(
         label=_("Seats per city"),
         min_value=1,
+        max_value=MAX_CAPACITY,
         required=False,
         help_text=_("Leave empty for no limit per city."),
     )
@@ -135,6 +188,7 @@ class RoundTableSeriesForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("regions") and not cleaned.get("county_wide"):
             self.add_error("regions", _("Choose at least one subregion."))
+        _check_seats_per_city(self)
         return cleaned
 
     def chosen_regions(self) -> list[Region | None]:
@@ -172,7 +226,7 @@ class RoundTableCancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(
+    attended = IdsField(
         label=_("Who attended"),
         queryset=Registration.objects.none(),
         required=False,

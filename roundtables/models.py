@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cities import permissions as city_permissions
 from cities.models import City, Region
 
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
@@ -214,6 +215,10 @@ class RoundTable(models.Model):
             self.status == self.Status.SCHEDULED and (now or timezone.now()) < self.signups_close_at
         )
 
+    def accepts_cancellations(self, now: datetime.datetime | None = None) -> bool:
+        """Registrations may be cancelled until the start, after sign-ups have closed too."""
+        return self.status == self.Status.SCHEDULED and not self.has_started(now)
+
     def can_record_attendance(self, now: datetime.datetime | None = None) -> bool:
         return self.status != self.Status.CANCELLED and self.has_started(now)
 
@@ -260,6 +265,10 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         """Confirmed and waitlisted registrations: everyone still expected."""
         return self.exclude(status=Registration.Status.CANCELLED)
+
+    def of_members(self):
+        """Registrations whose person is still an approved member of the city they are for."""
+        return self.filter(city_permissions.is_city_staff_condition())
 
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
@@ -319,7 +328,12 @@ class Registration(models.Model):
     # The order in which sign-ups took the round table's lock; the waitlist follows it.
     sequence = models.PositiveIntegerField(_("arrival number"), default=0, editable=False)
     attended = models.BooleanField(_("attended"), default=False)
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # When the person last signed up: signing up again after cancelling moves it on, so
+    # lists show the new arrival (created_at keeps when the row was first made).
+    signed_up_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    # The interface language the person signed up in: their emails are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     promoted_at = models.DateTimeField(
         _("given a seat from the waitlist at"), null=True, blank=True

@@ -43,7 +43,13 @@ def can_cancel_registration(user, registration) -> bool:
 
 
 def can_see_online_link(user, round_table, registration=None) -> bool:
-    """Meeting links go only to confirmed registrants and organizers, to keep out intruders."""
+    """Meeting links go only to organizers and to confirmed registrants who are still
+    approved members of the city they signed up for, to keep out intruders."""
     if is_organizer(user):
         return True
-    return registration is not None and registration.is_confirmed
+    return (
+        registration is not None
+        and registration.is_confirmed
+        and registration.user_id == getattr(user, "pk", None)
+        and city_permissions.is_city_staff(user, registration.city)
+    )

@@ -7,8 +7,10 @@ refuses more confirmed seats than the capacity (a CHECK constraint) as a last gu
 """
 
 import datetime
+import logging
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -18,10 +20,12 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cities.models import City, Region
+from cities.models import City, Membership, Region
 from roundtables import emails, permissions
 from roundtables.models import Material, Registration, RoundTable, WalkIn
 from roundtables.validators import below_confirmed_message, validate_pdf
+
+logger = logging.getLogger(__name__)
 
 # Path segments of the app's own pages: a round table's slug must never be one of them.
 RESERVED_SLUGS = {"new", "series", "mine", "subregions", "registrations", "calendar"}
@@ -260,8 +264,20 @@ def _waitlist_position(registration: Registration) -> int:
     ).count()
 
 
+def _not_member(city: City) -> ValidationError:
+    return ValidationError(
+        {"city": _("Only approved staff of %(city)s can sign up on its behalf.") % {"city": city}},
+        code="not_member",
+    )
+
+
 def registration_create(
-    *, round_table: RoundTable, user, city: City | None, now: datetime.datetime | None = None
+    *,
+    round_table: RoundTable,
+    user,
+    city: City | None,
+    language: str = "",
+    now: datetime.datetime | None = None,
 ) -> Registration:
     """Sign a city's staff member up: a confirmed seat if one is free (for the whole round
     table and, when limited, for their city), otherwise the next place on the waitlist."""
@@ -271,14 +287,19 @@ def registration_create(
             {"city": _("Choose the city you are signing up for.")}, code="no_city"
         )
     if not permissions.can_sign_up_for(user, city, fresh=True):
-        raise ValidationError(
-            {
-                "city": _("Only approved staff of %(city)s can sign up on its behalf.")
-                % {"city": city}
-            },
-            code="not_member",
-        )
+        raise _not_member(city)
     with transaction.atomic():
+        # Hold the membership row (before the round table's, the order removals take them
+        # in): a removal of this person waits for this sign-up and then cancels it, or this
+        # sign-up waits for the removal and is refused.
+        held = (
+            Membership.objects.approved()
+            .select_for_update()
+            .filter(user=user, city=city)
+            .values_list("pk", flat=True)
+        )
+        if not list(held):
+            raise _not_member(city)
         locked = _lock(round_table)
         _check_open_for_signup(locked, now)
         registration = Registration.objects.filter(round_table=locked, user=user).first()
@@ -306,6 +327,9 @@ def registration_create(
         registration.attended = False
         registration.promoted_at = registration.cancelled_at = None
         registration.reminder_sent_at = None
+        # Signing up again after cancelling is a new arrival.
+        registration.signed_up_at = now
+        registration.language = language
         # The lock and the database's constraints guard these already; skip their queries
         # so the lock is held for as short a time as possible.
         registration.full_clean(exclude=["round_table", "user", "city"], validate_constraints=False)
@@ -335,8 +359,12 @@ def _promote_waitlisted(locked: RoundTable, now: datetime.datetime | None = None
     free = locked.capacity - locked.seats_taken
     if free <= 0 or locked.status != RoundTable.Status.SCHEDULED or locked.has_started(now):
         return []
+    # Someone who is no longer a member of the city they waited for gets no seat for it.
     waitlist = (
-        Registration.objects.waitlisted().filter(round_table=locked).select_related("user", "city")
+        Registration.objects.waitlisted()
+        .of_members()
+        .filter(round_table=locked)
+        .select_related("user", "city")
     )
     city_seats = Counter()
     if locked.seats_per_city is not None:
@@ -376,6 +404,38 @@ def _promote_waitlisted(locked: RoundTable, now: datetime.datetime | None = None
     return promoted
 
 
+def _cancel(
+    locked: RoundTable,
+    registration: Registration,
+    now: datetime.datetime,
+    *,
+    membership_ended: bool = False,
+) -> list[Registration]:
+    """Cancel one active registration of a locked round table and give its seat on.
+
+    Returns the registrations promoted from the waitlist; everyone concerned is emailed
+    once the transaction commits.
+    """
+    was_confirmed = registration.is_confirmed
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.full_clean(exclude=["round_table", "user", "city"], validate_constraints=False)
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    promoted = []
+    if was_confirmed:
+        RoundTable.objects.filter(pk=locked.pk).update(seats_taken=F("seats_taken") - 1)
+        locked.seats_taken -= 1
+        promoted = _promote_waitlisted(locked, now)
+    registration.round_table = locked
+    transaction.on_commit(
+        partial(
+            emails.send_registration_cancelled, registration, membership_ended=membership_ended
+        ),
+        robust=True,
+    )
+    return promoted
+
+
 def registration_cancel(
     *, registration: Registration, now: datetime.datetime | None = None
 ) -> list[Registration]:
@@ -389,26 +449,44 @@ def registration_cancel(
         current = Registration.objects.select_related("user", "city").get(pk=registration.pk)
         if current.is_cancelled:
             raise ValidationError(_("This registration is already cancelled."), code="cancelled")
-        if locked.status != RoundTable.Status.SCHEDULED or locked.has_started(now):
+        if not locked.accepts_cancellations(now):
             raise ValidationError(
                 _("The round table has started or is over; its registrations stay as they are."),
                 code="past",
             )
-        was_confirmed = current.is_confirmed
-        current.status = Registration.Status.CANCELLED
-        current.cancelled_at = now
-        current.full_clean(exclude=["round_table", "user", "city"], validate_constraints=False)
-        current.save(update_fields=["status", "cancelled_at", "updated_at"])
-        promoted = []
-        if was_confirmed:
-            RoundTable.objects.filter(pk=locked.pk).update(seats_taken=F("seats_taken") - 1)
-            locked.seats_taken -= 1
-            promoted = _promote_waitlisted(locked, now)
-        current.round_table = locked
-        transaction.on_commit(partial(emails.send_registration_cancelled, current), robust=True)
+        promoted = _cancel(locked, current, now)
     registration.status = current.status
     registration.cancelled_at = current.cancelled_at
     return promoted
+
+
+def registrations_cancel_for_ended_membership(
+    *, membership: Membership, now: datetime.datetime | None = None
+) -> list[Registration]:
+    """Cancel a former member's seats and waitlist places for that city at round tables that
+    have not started; each freed seat goes to the waitlist as on any cancellation.
+
+    Called by the cities app, inside its transaction, when the membership ends. Returns the
+    registrations cancelled.
+    """
+    now = now or timezone.now()
+    future = Registration.objects.active().filter(
+        user_id=membership.user_id,
+        city_id=membership.city_id,
+        round_table__status=RoundTable.Status.SCHEDULED,
+        round_table__starts_at__gt=now,
+    )
+    cancelled = []
+    with transaction.atomic():
+        # Round tables locked in one order, so two removals at once cannot deadlock.
+        for round_table_id in sorted(set(future.values_list("round_table_id", flat=True))):
+            locked = RoundTable.objects.select_for_update().get(pk=round_table_id)
+            if not locked.accepts_cancellations(now):
+                continue
+            for registration in future.filter(round_table=locked).select_related("user", "city"):
+                _cancel(locked, registration, now, membership_ended=True)
+                cancelled.append(registration)
+    return cancelled
 
 
 # --- After the event ---------------------------------------------------------------------
@@ -554,15 +632,25 @@ def material_remove(*, material: Material) -> None:
 # --- Reminders ---------------------------------------------------------------------------
 
 
-def reminders_send(*, days_before: int = 3, now: datetime.datetime | None = None) -> int:
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one run of the reminders did."""
+
+    sent: int
+    failed: int
+
+
+def reminders_send(*, days_before: int = 3, now: datetime.datetime | None = None) -> ReminderRun:
     """Email every confirmed registrant whose round table starts within `days_before` days.
 
     Each registration is claimed with a conditional UPDATE before its mail goes out, so runs
-    that overlap or repeat never send a reminder twice. Returns how many were sent.
+    that overlap or repeat never send a reminder twice. A reminder that cannot be sent is
+    logged and left unclaimed for the next run; the others still go out.
     """
     now = now or timezone.now()
     due = (
         Registration.objects.confirmed()
+        .of_members()
         .filter(
             reminder_sent_at__isnull=True,
             round_table__status=RoundTable.Status.SCHEDULED,
@@ -572,7 +660,7 @@ def reminders_send(*, days_before: int = 3, now: datetime.datetime | None = None
         .select_related("round_table", "user", "city")
         .order_by("round_table__starts_at", "sequence")
     )
-    sent = 0
+    sent = failed = 0
     for registration in due:
         claimed = Registration.objects.filter(
             Q(pk=registration.pk),
@@ -584,8 +672,15 @@ def reminders_send(*, days_before: int = 3, now: datetime.datetime | None = None
         try:
             emails.send_reminder(registration)
         except Exception:
-            # Not sent: release the claim so the next run tries again.
+            # Not sent: release the claim so the next run tries again, and go on with the
+            # others (one bad address must not hold back everyone's reminder).
             Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=None)
-            raise
-        sent += 1
-    return sent
+            logger.exception(
+                "The reminder for registration %s (%s) could not be sent.",
+                registration.pk,
+                registration.round_table.slug,
+            )
+            failed += 1
+        else:
+            sent += 1
+    return ReminderRun(sent=sent, failed=failed)

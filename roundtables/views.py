@@ -58,7 +58,13 @@ class RoundTableMixin:
 
 
 def _form_error(form, error: ValidationError) -> None:
-    form.add_error(None, error)
+    """Show a service's refusal next to the field it names (at the top when the form has no
+    such field), so that nothing a person types ends in a server error."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 # --- Public pages ------------------------------------------------------------------------
@@ -142,9 +148,11 @@ class RoundTableCalendarView(RoundTableMixin, View):
         round_table = self.round_table
         registration = None
         if request.user.is_authenticated:
-            registration = Registration.objects.filter(
-                round_table=round_table, user=request.user
-            ).first()
+            registration = (
+                Registration.objects.filter(round_table=round_table, user=request.user)
+                .select_related("city")
+                .first()
+            )
         content = calendars.calendar_bytes(
             [round_table],
             name=round_table.title,
@@ -216,7 +224,10 @@ class RegistrationCreateView(LoginRequiredMixin, RoundTableDetailView):
         if form.is_valid():
             try:
                 registration = services.registration_create(
-                    round_table=self.object, user=request.user, city=form.cleaned_data["city"]
+                    round_table=self.object,
+                    user=request.user,
+                    city=form.cleaned_data["city"],
+                    language=request.LANGUAGE_CODE,
                 )
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):
@@ -357,12 +368,16 @@ class RoundTableSeriesCreateView(OrganizerRequiredMixin, FormView):
 
     def form_valid(self, form):
         year = form.cleaned_data["year"]
-        created, skipped = services.round_table_series_create(
-            year=year,
-            regions=form.chosen_regions(),
-            capacity=form.cleaned_data["capacity"],
-            seats_per_city=form.cleaned_data["seats_per_city"],
-        )
+        try:
+            created, skipped = services.round_table_series_create(
+                year=year,
+                regions=form.chosen_regions(),
+                capacity=form.cleaned_data["capacity"],
+                seats_per_city=form.cleaned_data["seats_per_city"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
         if created:
             messages.success(
                 self.request,
@@ -474,6 +489,7 @@ class RegistrationListView(OrganizerRequiredMixin, RoundTableMixin, TemplateView
             waitlist=waitlist,
             cancelled=[r for r in rows if r.is_cancelled],
             per_city=list(per_city),
+            accepts_cancellations=self.round_table.accepts_cancellations(),
         )
         return context
 
@@ -519,7 +535,7 @@ class RegistrationExportView(OrganizerRequiredMixin, RoundTableMixin, View):
                         registration.get_status_display(),
                         position if registration.is_waitlisted else "",
                         registration.sequence,
-                        timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+                        timezone.localtime(registration.signed_up_at).strftime("%Y-%m-%d %H:%M"),
                         _("yes") if registration.attended else _("no"),
                     ]
                 ]

@@ -191,3 +191,28 @@ def test_the_calendar_feed_query_count_does_not_grow_with_round_tables(client, p
         "/round-tables/calendar.ics",
         lambda factor: grow_round_tables(factor, regions, cities),
     )
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_a_city_page_with_its_round_tables_holds_its_query_count(client, places, who):
+    """Held round tables the city attended (each with its cities) and upcoming ones in its
+    subregion grow together; the city page's round tables section stays three queries."""
+    regions, cities = places
+    city = cities[0]
+    if who == "member":
+        client.force_login(make_membership(city=city).user)
+
+    def grow(factor):
+        grow_round_tables(factor, regions, cities)
+        for round_table in RoundTable.objects.filter(status=RoundTable.Status.HELD):
+            have = round_table.walk_ins.count()
+            WalkIn.objects.bulk_create(
+                WalkIn(round_table=round_table, name=f"Walk-in {n}", city=cities[n % len(cities)])
+                for n in range(have, factor)
+            )
+
+    grow(2)
+    page = client.get(city.get_absolute_url()).content.decode()
+    assert 'id="section-round-tables"' in page and "Round table number 1" in page
+    counts = assert_constant_queries(client, city.get_absolute_url(), lambda f: grow(2 * f))
+    print(f"city page queries ({who}) at 1x, 10x, 100x round tables: {counts}")

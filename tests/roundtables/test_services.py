@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cities import participation
+from cities import services as city_services
 from cities.models import City, Membership
 from roundtables import services
 from roundtables.models import Registration, RoundTable, WalkIn, attending_cities
@@ -392,6 +393,23 @@ def test_attending_a_held_round_table_is_a_participation_level_of_the_city():
     assert participation.state(cities[came.city_id]).key == "attended-round-table"
 
 
+def test_a_walk_in_from_an_unregistered_city_does_not_make_it_attended_until_it_registers():
+    round_table, _registrations = started_round_table()
+    city = make_city(name="Walk-in City")
+    services.walk_in_add(round_table=round_table, name="Dana Díaz", city=city)
+    services.attendance_record(round_table=round_table, attended=[], mark_held=True)
+
+    def state_of(city):
+        return participation.state(participation.annotate(City.objects.filter(pk=city.pk)).get())
+
+    # Nobody from the city has joined it: it is not registered, whatever else it did.
+    assert state_of(city) is None
+    unregistered = participation.annotate(City.objects.filter(pk=city.pk))
+    assert unregistered.filter(participation.in_state(participation.NOT_REGISTERED)).exists()
+    make_membership(city=city)
+    assert state_of(city).key == "attended-round-table"
+
+
 def test_cancelled_registrations_cannot_be_marked_as_attended():
     round_table = make_round_table()
     gone = sign_up(round_table)
@@ -437,3 +455,136 @@ def test_raising_the_capacity_after_the_start_promotes_no_one():
 
     assert updated.promoted == []
     assert Registration.objects.get(pk=waiting.pk).is_waitlisted
+
+
+# --- Signing up again ------------------------------------------------------------------------
+
+
+def test_signing_up_again_after_cancelling_is_a_new_arrival():
+    round_table = make_round_table(capacity=1)
+    user, city = staff()
+    first = services.registration_create(round_table=round_table, user=user, city=city, now=NOW)
+    services.registration_cancel(registration=first, now=NOW)
+    later = NOW + datetime.timedelta(hours=5)
+    waiting = sign_up(round_table)  # takes the freed seat meanwhile
+
+    again = services.registration_create(round_table=round_table, user=user, city=city, now=later)
+
+    assert again.pk == first.pk and again.is_waitlisted
+    assert again.signed_up_at == later and again.sequence > waiting.sequence
+    assert Registration.objects.get(pk=first.pk).signed_up_at == later
+
+
+# --- Emails ----------------------------------------------------------------------------------
+
+
+def test_email_subjects_keep_the_title_as_written(mailoutbox, send_mail_on_commit):
+    title = "Data & Privacy: what's next"
+    round_table = make_round_table(title=title, capacity=1)
+    with send_mail_on_commit():
+        seated, _waiting = sign_up(round_table), sign_up(round_table)
+    with send_mail_on_commit():
+        services.registration_cancel(registration=seated)
+    with send_mail_on_commit():
+        services.round_table_cancel(round_table=round_table)
+
+    subjects = [m.subject for m in mailoutbox]
+    assert subjects == [
+        f"[Smart City Collaborative] Your seat at {title}",
+        f"[Smart City Collaborative] You are on the waitlist for {title}",
+        f"[Smart City Collaborative] A seat is yours: {title}",
+        f"[Smart City Collaborative] Your registration for {title} is cancelled",
+        f"[Smart City Collaborative] Cancelled: {title}",
+    ]
+    assert f"You have a seat at {title}" in mailoutbox[0].body
+
+
+def test_every_email_is_written_in_the_language_the_person_signed_up_in(
+    mailoutbox, send_mail_on_commit
+):
+    round_table = make_round_table(title="Movilidad", capacity=1)
+    seated = sign_up(round_table)
+    user, city = staff()
+    with send_mail_on_commit():
+        waiting = services.registration_create(
+            round_table=round_table, user=user, city=city, language="es"
+        )
+    # An organizer working in English frees the seat, then cancels the whole round table.
+    with send_mail_on_commit():
+        services.registration_cancel(registration=seated)
+    with send_mail_on_commit():
+        services.round_table_cancel(round_table=round_table)
+
+    to_spanish = [m for m in mailoutbox if m.to == [waiting.user.email]]
+    assert [m.subject.removeprefix("[Smart City Collaborative] ") for m in to_spanish] == [
+        "Está en la lista de espera de Movilidad",
+        "Tiene un lugar: Movilidad",
+        "Cancelada: Movilidad",
+    ]
+    assert "Hola" in to_spanish[1].body
+    english = [m for m in mailoutbox if m.to == [seated.user.email]]
+    assert english[0].subject.endswith("Your registration for Movilidad is cancelled")
+
+
+# --- When a membership ends ------------------------------------------------------------------
+
+
+def test_removing_a_member_cancels_their_future_seats_for_that_city_and_the_waitlist_moves_up(
+    mailoutbox, send_mail_on_commit
+):
+    city, other_city = make_city(name="Culver City"), make_city(name="Inglewood")
+    lead = make_membership(city=city, role=Membership.Role.LEAD).user
+    removed = make_membership(city=city)
+    make_membership(user=removed.user, city=other_city)
+    soon, later = make_round_table(title="Soon", capacity=1), make_round_table(title="Later")
+    seat = sign_up(soon, city=city, user=removed.user)
+    first_waiting = sign_up(soon)
+    queued = sign_up(make_round_table(title="Full", capacity=0), city=city, user=removed.user)
+    for_other_city = sign_up(later, city=other_city, user=removed.user)
+    past = make_round_table(title="Past", starts_at=NOW - datetime.timedelta(days=30))
+    attended = make_registration(round_table=past, user=removed.user, city=city, attended=True)
+    mailoutbox.clear()
+
+    with send_mail_on_commit():
+        city_services.membership_remove(membership=removed, by=lead)
+
+    def status(registration):
+        return Registration.objects.get(pk=registration.pk).status
+
+    assert (status(seat), status(queued)) == ("cancelled", "cancelled")
+    assert status(first_waiting) == "confirmed"
+    assert Registration.objects.get(pk=first_waiting.pk).promoted_at is not None
+    soon.refresh_from_db()
+    assert soon.seats_taken == 1
+    # What was for another city, and what already happened, stays.
+    assert (status(for_other_city), status(attended)) == ("confirmed", "confirmed")
+    assert Registration.objects.get(pk=attended.pk).attended
+    to_removed = [m for m in mailoutbox if m.to == [removed.user.email]]
+    cancelled = [m for m in to_removed if "registration for" in m.subject]
+    assert len(cancelled) == 2
+    assert "are no longer one of its members" in cancelled[0].body
+    promoted = [m for m in mailoutbox if m.to == [first_waiting.user.email]]
+    assert promoted[0].subject.endswith("A seat is yours: Soon")
+
+
+def test_leaving_a_city_gives_up_its_seats_too():
+    city = make_city()
+    membership = make_membership(city=city)
+    registration = sign_up(make_round_table(), city=city, user=membership.user)
+
+    city_services.membership_leave(membership=membership, user=membership.user)
+
+    assert Registration.objects.get(pk=registration.pk).is_cancelled
+
+
+def test_a_seat_never_goes_to_someone_waiting_who_is_no_longer_a_member():
+    round_table = make_round_table(capacity=1)
+    seated = sign_up(round_table)
+    former, next_member = sign_up(round_table), sign_up(round_table)
+    # Ended outside the site's pages (the admin, say), so their waitlist place was kept.
+    Membership.objects.filter(user=former.user).update(status=Membership.Status.REMOVED)
+
+    promoted = services.registration_cancel(registration=seated)
+
+    assert [r.pk for r in promoted] == [next_member.pk]
+    assert Registration.objects.get(pk=former.pk).is_waitlisted

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cities import services as city_services
+from cities.models import Membership
 from roundtables import services
 from roundtables.models import MAX_MATERIAL_BYTES, Material, Registration, RoundTable
 from tests.factories import (
@@ -135,6 +137,28 @@ def test_the_meeting_link_is_shown_only_to_people_with_a_seat(client):
     assert "secret-room" in html_of(client.get(round_table.get_absolute_url()))
 
 
+@pytest.mark.parametrize("how", ["removed by the lead", "ended in the admin"])
+def test_someone_no_longer_a_member_of_their_city_loses_the_meeting_link(client, how):
+    round_table = make_round_table(online_url="https://meet.example.org/secret-room")
+    membership = staff_client(client)
+    services.registration_create(
+        round_table=round_table, user=membership.user, city=membership.city
+    )
+    ics = f"/round-tables/{round_table.slug}/calendar.ics"
+    assert "secret-room" in html_of(client.get(round_table.get_absolute_url()))
+    assert b"secret-room" in client.get(ics).content
+
+    if how == "removed by the lead":
+        lead = make_membership(city=membership.city, role="lead").user
+        city_services.membership_remove(membership=membership, by=lead)
+    else:
+        # A status changed outside the services cancels nothing; the page still checks.
+        Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REMOVED)
+
+    assert "secret-room" not in html_of(client.get(round_table.get_absolute_url()))
+    assert b"secret-room" not in client.get(ics).content
+
+
 def test_after_the_event_the_page_shows_minutes_materials_and_the_cities_that_attended(client):
     city = make_city(name="Culver City")
     round_table = make_round_table(title="Westside data round table")
@@ -150,6 +174,36 @@ def test_after_the_event_the_page_shows_minutes_materials_and_the_cities_that_at
     assert "We <strong>agreed</strong> on open data." in html
     assert 'href="https://example.org/s"' in html
     assert "This round table has taken place." in html
+
+
+def test_a_city_page_lists_the_round_tables_it_attended_and_those_coming_in_its_subregion(
+    client,
+):
+    westside, gateway = make_region(name="Westside"), make_region(name="Gateway")
+    weho = make_city(name="West Hollywood", region=westside)
+    culver, downey = make_city(name="Culver City", region=westside), make_city(region=gateway)
+    held = make_round_table(title="Westside data & privacy", region=westside)
+    came = make_registration(round_table=held, city=culver)
+    in_the_past(held)
+    services.walk_in_add(round_table=held, name="Dana Díaz", city=weho)
+    services.attendance_record(round_table=held, attended=[came.pk], mark_held=True)
+    not_attended = in_the_past(make_round_table(title="Westside mobility", region=westside))
+    RoundTable.objects.filter(pk=not_attended.pk).update(status=RoundTable.Status.HELD)
+    make_round_table(title="Westside next quarter", region=westside)
+    make_round_table(title="County-wide summit")
+    make_round_table(title="Gateway next quarter", region=gateway)
+    make_round_table(title="Called off", region=westside, status=RoundTable.Status.CANCELLED)
+
+    html = html_of(client.get(weho.get_absolute_url()))
+
+    section = html.split('id="section-round-tables"')[1]
+    attended, upcoming = section.split('id="city-round-tables-upcoming"')
+    assert "Westside data &amp; privacy" in attended and "Westside mobility" not in attended
+    assert "Cities that attended:" in attended
+    assert ">Culver City</a>, <a" in attended and ">West Hollywood</a>" in attended
+    assert "Westside next quarter" in upcoming and "County-wide summit" in upcoming
+    assert "Gateway next quarter" not in upcoming and "Called off" not in upcoming
+    assert "Nobody from" in html_of(client.get(downey.get_absolute_url()))
 
 
 def test_a_round_table_that_does_not_exist_is_a_404(client):
@@ -366,6 +420,91 @@ def test_a_coordinator_creates_a_years_series_in_one_step(client):
     assert "Choose at least one subregion." in html_of(response)
 
 
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"capacity": "100000000000000000000"}, "capacity", "less than or equal to 10000"),
+        ({"capacity": "3000000000"}, "capacity", "less than or equal to 10000"),
+        ({"seats_per_city": "40000"}, "seats_per_city", "less than or equal to 10000"),
+        ({"seats_per_city": "50"}, "seats_per_city", "at most as many seats per city as"),
+    ],
+)
+def test_numbers_out_of_range_in_a_series_are_refused_next_to_the_field(
+    client, data, field, message
+):
+    region = make_region()
+    coordinator_client(client)
+
+    response = client.post(
+        "/round-tables/series/new/",
+        {"year": timezone.localdate().year + 1, "regions": [region.pk], "capacity": 40, **data},
+    )
+
+    assert response.status_code == 200
+    html = html_of(response)
+    assert f'id="id_{field}_error"' in html and message in html
+    assert not RoundTable.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"capacity": "100000000000000000000"}, "capacity", "less than or equal to 10000"),
+        ({"seats_per_city": "40000"}, "seats_per_city", "less than or equal to 10000"),
+        ({"seats_per_city": "30"}, "seats_per_city", "at most as many seats per city as"),
+        (
+            {"starts_at": "9999-12-31T22:00", "ends_at": "9999-12-31T23:59"},
+            "starts_at",
+            "Give a date between 2000 and 2100.",
+        ),
+        ({"registration_deadline": "0001-01-01T00:00"}, "registration_deadline", "2000 and 2100"),
+    ],
+)
+def test_numbers_and_dates_out_of_range_are_refused_next_to_the_field(client, data, field, message):
+    coordinator_client(client)
+    response = client.post("/round-tables/new/", form_data(**data))
+    assert response.status_code == 200
+    html = html_of(response)
+    assert f'id="id_{field}_error"' in html and message in html
+    assert not RoundTable.objects.exists()
+
+
+def test_nothing_typed_into_the_round_tables_pages_gives_a_server_error(client):
+    region = make_region()
+    upcoming = make_round_table(region=region)
+    past = in_the_past(make_round_table())
+    registration = make_registration(round_table=upcoming)
+    member = make_membership()
+    hostile = ["9" * 30, "9" * 5000, "-1", "abc", "1e5", "\x00", "%", "[]"]
+    answers = []
+    for user in [None, make_coordinator(), member.user]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for value in hostile:
+            gets = [
+                ("/round-tables/", {"year": value, "quarter": value, "region": value}),
+                (f"/round-tables/registrations/{registration.pk}/cancel/", {"next": value}),
+                (f"/round-tables/registrations/{value}/cancel/", {}),
+            ]
+            posts = [
+                (f"/round-tables/{upcoming.slug}/sign-up/", {"city": value}),
+                (f"/round-tables/{past.slug}/attendance/", {"attended": [value], "mark_held": 1}),
+                (f"/round-tables/{past.slug}/attendance/walk-ins/", {"name": value, "city": value}),
+                (f"/round-tables/{past.slug}/minutes/materials/", {"title": value, "url": value}),
+                (f"/round-tables/{upcoming.slug}/edit/", form_data(capacity=value, region=value)),
+                ("/round-tables/new/", form_data(seats_per_city=value, ends_at=value)),
+                (
+                    "/round-tables/series/new/",
+                    {"year": value, "regions": [value], "capacity": value},
+                ),
+            ]
+            answers += [(url, client.get(url, data).status_code) for url, data in gets]
+            answers += [(url, client.post(url, data).status_code) for url, data in posts]
+    assert [answer for answer in answers if answer[1] >= 500] == []
+    assert RoundTable.objects.count() == 2 and Registration.objects.count() == 1
+
+
 def test_cancelling_a_round_table_from_its_page_emails_the_registrants(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -403,6 +542,50 @@ def test_the_registrations_page_shows_the_waitlist_in_order_and_counts_per_city(
     by_city = html.split('id="per-city-heading"')[1].split("</table>")[0]
     assert 'West Hollywood</th><td class="site-num">2</td><td class="site-num">1</td>' in by_city
     assert 'Culver City</th><td class="site-num">0</td><td class="site-num">1</td>' in by_city
+
+
+def test_organizers_can_cancel_a_registration_after_sign_ups_close_until_the_start(client):
+    round_table = make_round_table(
+        registration_deadline=NOW - datetime.timedelta(hours=1),
+        starts_at=NOW + datetime.timedelta(days=1),
+    )
+    registration = make_registration(round_table=round_table)
+    coordinator_client(client)
+    url = f"/round-tables/{round_table.slug}/registrations/"
+    cancel = f"/round-tables/registrations/{registration.pk}/cancel/"
+
+    assert cancel in html_of(client.get(url))
+    RoundTable.objects.filter(pk=round_table.pk).update(
+        starts_at=NOW - datetime.timedelta(minutes=10), ends_at=NOW + datetime.timedelta(hours=1)
+    )
+    assert cancel not in html_of(client.get(url))
+
+
+def test_someone_who_signs_up_again_shows_their_new_arrival_time(client):
+    round_table = make_round_table(starts_at=datetime.datetime(2031, 5, 8, 10, tzinfo=PACIFIC))
+    membership = make_membership()
+    registered = datetime.datetime(2030, 3, 2, 9, 15, tzinfo=PACIFIC)
+    again = datetime.datetime(2030, 3, 9, 16, 40, tzinfo=PACIFIC)
+    registration = services.registration_create(
+        round_table=round_table, user=membership.user, city=membership.city, now=registered
+    )
+    services.registration_cancel(registration=registration, now=registered)
+    services.registration_create(
+        round_table=round_table, user=membership.user, city=membership.city, now=again
+    )
+    coordinator_client(client)
+
+    html = html_of(client.get(f"/round-tables/{round_table.slug}/registrations/"))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/round-tables/{round_table.slug}/registrations.csv").content.decode()
+            )
+        )
+    )
+
+    assert "03/09/2030 4:40 p.m." in html and "03/02/2030" not in html
+    assert rows[1][6] == "2030-03-09 16:40"
 
 
 def test_the_registrations_export_as_csv_that_spreadsheets_cannot_run(client):
