@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cities import hooks
 from cities.models import City, CityEmailDomain, Membership, Region
 
 
@@ -34,3 +35,26 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "user__name", "city__name"]
     raw_id_fields = ["user", "decided_by"]
     list_select_related = ["user", "city", "decided_by"]
+
+    # The admin saves in one transaction, like the services: an approved membership ended
+    # here (changed or deleted) tells the other apps as the services do.
+
+    def save_model(self, request, obj, form, change):
+        was_approved = change and Membership.objects.approved().filter(pk=obj.pk).exists()
+        super().save_model(request, obj, form, change)
+        if was_approved and not obj.is_approved:
+            hooks.membership_ended(obj)
+
+    def delete_model(self, request, obj):
+        _ending(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.approved():
+            _ending(membership)
+        super().delete_queryset(request, queryset)
+
+
+def _ending(membership: Membership) -> None:
+    if membership.is_approved:
+        hooks.membership_ended(membership)

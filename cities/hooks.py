@@ -8,14 +8,16 @@ registers a callback from its AppConfig.ready():
     hooks.on_membership_ended(registrations_cancel_for_ended_membership)
 
 The cities services call `membership_ended()` explicitly, inside their own transaction,
-whenever an approved membership stops being approved (the person is removed or leaves).
+whenever an approved membership stops being approved (the person is removed or leaves); so
+does the admin when a site admin changes or deletes an approved membership.
 Whatever the callbacks change commits or rolls back together with the membership; a callback
 that raises undoes the whole change. Mail a callback sends belongs in `transaction.on_commit`.
 """
 
 from collections.abc import Callable
 
-# Each is called as callback(membership=...), with the membership already saved as ended.
+# Each is called as callback(membership=...) once the membership is no longer approved: saved
+# as removed by a service or in the admin, or about to be deleted in the admin.
 _membership_ended: list[Callable[..., None]] = []
 
 

@@ -282,13 +282,13 @@ def test_a_demoted_lead_can_no_longer_manage(city):
 
 @pytest.fixture
 def ended():
-    """The memberships the cities' hook reported as ended, in order."""
+    """The memberships the cities' hook reported as ended, in order, each with its status
+    as the callback (inside the change's transaction) reads it from the database."""
     seen = []
 
     def callback(*, membership):
-        # Called inside the change's transaction, with the membership saved as ended.
-        assert Membership.objects.get(pk=membership.pk).status == Status.REMOVED
-        seen.append(membership.pk)
+        stored = Membership.objects.filter(pk=membership.pk).values_list("status", flat=True)
+        seen.append((membership.pk, stored.first()))
 
     hooks.on_membership_ended(callback)
     yield seen
@@ -304,7 +304,7 @@ def test_removing_or_leaving_tells_the_other_apps_but_withdrawing_a_request_does
     services.membership_leave(membership=leaving, user=leaving.user)
     services.membership_leave(membership=pending, user=pending.user)
 
-    assert ended == [removed.pk, leaving.pk]
+    assert ended == [(removed.pk, Status.REMOVED), (leaving.pk, Status.REMOVED)]
 
 
 def test_a_hook_that_fails_undoes_the_removal(city):
@@ -410,3 +410,28 @@ def test_a_removed_domain_can_be_added_again_and_the_record_stays_one_row(city):
 def test_leads_cannot_change_domains(city):
     with pytest.raises(ValidationError, match="Only coordinators"):
         services.domain_add(city=city, domain="weho.org", by=lead_of(city))
+
+
+# --- The admin -------------------------------------------------------------------------------
+
+
+def test_ending_a_membership_in_the_admin_tells_the_other_apps(admin_client, city, ended):
+    staff = make_membership(city=city)
+    deleted = make_membership(city=city)
+    url = f"/admin/cities/membership/{staff.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in {**form.initial, "status": Status.REMOVED}.items()
+        if value is not None
+    }
+    data["decided_at_0"], data["decided_at_1"] = "2026-01-05", "10:00:00"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Membership.objects.get(pk=staff.pk).status == Status.REMOVED
+    admin_client.post(f"/admin/cities/membership/{deleted.pk}/delete/", {"post": "yes"})
+    assert not Membership.objects.filter(pk=deleted.pk).exists()
+    # The deleted one is reported while its row still exists, so its seats can be found.
+    assert ended == [(staff.pk, Status.REMOVED), (deleted.pk, Status.APPROVED)]
