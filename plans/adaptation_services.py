@@ -283,7 +283,7 @@ def _fields_of(entry: Entry) -> tuple:
 
 
 def _lock(entry: Entry) -> Entry:
-    return Entry.objects.select_for_update().select_related("plan", "plan__city").get(pk=entry.pk)
+    return Entry.objects.select_for_update().get(pk=entry.pk)
 
 
 @transaction.atomic

@@ -229,6 +229,9 @@ class FocusArea(models.Model):
         plan_touch(self.plan_id)
 
     def get_absolute_url(self):
+        if self.origin_id is not None:  # a focus area of a city's adaptation
+            path = reverse("adaptations:adaptation-detail", kwargs={"city": self.plan.city.slug})
+            return f"{path}#area-{self.pk}"
         return reverse("plans:focus-area-detail", kwargs={"slug": self.slug})
 
     @property
@@ -455,6 +458,10 @@ class Entry(models.Model):
         plan_touch(self.plan_id)
 
     def get_absolute_url(self):
+        if self.decision:  # an entry of a city's adaptation
+            return reverse(
+                "adaptations:entry-detail", kwargs={"city": self.plan.city.slug, "slug": self.slug}
+            )
         return reverse(
             "plans:entry-detail",
             kwargs={"focus_area": self.focus_area.slug, "slug": self.slug},

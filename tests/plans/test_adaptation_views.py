@@ -206,6 +206,8 @@ def test_adapting_an_entry_with_a_preview_first(client, world, plan):
     assert curb.decision == Decision.UNDECIDED
 
     response = client.post(edit, data, follow=True)
+    assert response.redirect_chain[-1][0] == curb.get_absolute_url()
+    assert curb.get_absolute_url() == url("entry-detail", world, slug=curb.slug)
     assert "Your changes to “Curb management policy” are saved." in text(response)
     assert "Compared with the model text" in text(response)
     curb.refresh_from_db()
