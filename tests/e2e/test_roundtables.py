@@ -121,6 +121,13 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     expect(page.get_by_role("heading", name="Cities that attended")).to_be_visible()
     expect(page.get_by_role("link", name="West Hollywood", exact=True)).to_be_visible()
 
+    # The city's page lists the round table its staff attended.
+    page.get_by_role("link", name="West Hollywood", exact=True).click()
+    expect(page.get_by_role("heading", name="Round tables its staff attended")).to_be_visible()
+    attended = page.locator("#section-round-tables + h3 + ul")
+    expect(attended.get_by_role("link", name=title)).to_be_visible()
+    expect(attended).to_contain_text("Cities that attended: West Hollywood")
+
     # The grant's figure moves.
     page.goto("/")
     held = page.get_by_role("listitem").filter(has_text="Round tables held")
@@ -152,6 +159,9 @@ def test_the_organizer_pages_pass_axe_and_explain_bad_input(page, seeded_transac
     page.get_by_label("Capacity").fill("0")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("1 seat is already confirmed; the capacity cannot")).to_be_visible()
+    page.get_by_label("Capacity").fill("100000000000000000000")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("less than or equal to 10000")).to_be_visible()
     page.goto(f"/round-tables/{upcoming.slug}/cancel/")
     expect(page.get_by_label("Message to the registrants")).to_be_visible()
     page.goto(f"/round-tables/{past.slug}/minutes/")
