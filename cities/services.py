@@ -25,7 +25,9 @@ Role = Membership.Role
 
 
 def _lock_city(city: City) -> City:
-    return City.objects.select_for_update().get(pk=city.pk)
+    # FOR NO KEY UPDATE (on PostgreSQL): the city's own changes wait for each other, while
+    # rows that merely point at the city do not need to wait for the lock to be written.
+    return City.objects.select_for_update(no_key=True).get(pk=city.pk)
 
 
 def _lock_membership(membership: Membership) -> Membership:
@@ -137,6 +139,28 @@ def _coordinator_emails() -> list[str]:
     )
     users = get_user_model().objects.filter(perm, is_active=True).distinct()
     return list(users.values_list("email", flat=True).order_by("email"))
+
+
+def membership_hold(*, user, city: City) -> bool:
+    """Keep the person's approved membership of the city from ending until the transaction
+    ends; False when they have none.
+
+    For other apps that give something to a city's members (a round-table seat): call it
+    inside their transaction before taking any lock of their own, so that locks are always
+    taken city, membership, then the other app's rows, as a removal (and its hooks) takes
+    them. Holds the city's lock, so one city's holds and changes happen one at a time.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("membership_hold needs a transaction.")
+    _lock_city(city)
+    return bool(
+        list(
+            Membership.objects.approved()
+            .select_for_update()
+            .filter(user=user, city=city, user__is_active=True)
+            .values_list("pk", flat=True)
+        )
+    )
 
 
 @transaction.atomic

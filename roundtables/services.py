@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cities import services as city_services
 from cities.models import City, Membership, Region
 from roundtables import emails, permissions
 from roundtables.models import Material, Registration, RoundTable, WalkIn
@@ -289,16 +290,10 @@ def registration_create(
     if not permissions.can_sign_up_for(user, city, fresh=True):
         raise _not_member(city)
     with transaction.atomic():
-        # Hold the membership row (before the round table's, the order removals take them
-        # in): a removal of this person waits for this sign-up and then cancels it, or this
-        # sign-up waits for the removal and is refused.
-        held = (
-            Membership.objects.approved()
-            .select_for_update()
-            .filter(user=user, city=city)
-            .values_list("pk", flat=True)
-        )
-        if not list(held):
+        # Held before the round table's lock, the order a removal takes them in: a removal
+        # of this person waits for this sign-up and then cancels it, or this sign-up waits
+        # for the removal and is refused.
+        if not city_services.membership_hold(user=user, city=city):
             raise _not_member(city)
         locked = _lock(round_table)
         _check_open_for_signup(locked, now)

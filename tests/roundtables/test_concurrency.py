@@ -13,6 +13,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from cities import services as city_services
 from cities.models import Membership
 from roundtables import services
 from roundtables.models import Registration, RoundTable
@@ -202,3 +203,45 @@ def test_the_last_seat_goes_to_one_of_two_people_taking_it_at_once():
         Registration.objects.filter(round_table=round_table).values_list("status", flat=True)
     ) == {"confirmed": 1, "waitlisted": 1}
     assert RoundTable.objects.get(pk=round_table.pk).seats_taken == 1
+
+
+def test_people_removed_from_their_city_while_signing_up_keep_no_seat():
+    cities = [make_city() for _ in range(4)]
+    leads = _staff(4, cities)
+    Membership.objects.filter(user__in=leads).update(role=Membership.Role.LEAD)
+    round_table = make_round_table(capacity=10)
+    staff = User.objects.bulk_create(
+        User(email=f"member{n}@example.org", name=f"Member {n}", password=_hashed(PASSWORD))
+        for n in range(30)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, city=cities[n % 4], status=Membership.Status.APPROVED)
+        for n, user in enumerate(staff)
+    )
+    removed, kept = staff[:20], staff[20:]
+    lead_of = {m.city_id: m.user for m in Membership.objects.leads().select_related("user")}
+    membership_of = {m.user_id: m for m in Membership.objects.filter(user__in=staff)}
+    url = f"/round-tables/{round_table.slug}/sign-up/"
+
+    def remove(person):
+        membership = membership_of[person.pk]
+        return lambda: (
+            city_services.membership_remove(
+                membership=membership, by=lead_of[membership.city_id]
+            ).status
+        )
+
+    sign_ups = [_poster(_client_for(p), url, {"city": membership_of[p.pk].city_id}) for p in staff]
+    statuses, errors = _run_together(sign_ups + [remove(p) for p in removed])
+
+    assert errors == []
+    # A removed person's sign-up either came first (and the removal cancelled it) or came
+    # second (and was refused); either way, nothing of theirs is left.
+    assert not Registration.objects.active().filter(user__in=removed).exists()
+    assert statuses[30:] == ["removed"] * 20
+    # The seats they freed went down the waitlist to the people who stayed.
+    round_table.refresh_from_db()
+    active = Registration.objects.active().filter(round_table=round_table)
+    assert set(active.values_list("user_id", flat=True)) == {p.pk for p in kept}
+    assert set(active.values_list("status", flat=True)) == {"confirmed"}
+    assert round_table.seats_taken == 10
