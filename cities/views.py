@@ -181,8 +181,8 @@ class MembershipRequestView(LoginRequiredMixin, FormView):
         elif membership.returning:
             text = _(
                 "You were a member of %(city)s before, or asked to join it before, so your "
-                "request waits for the city's lead or a coordinator, even with an address on "
-                "the city's domain. We will email you when they have decided."
+                "request waits for the city's lead or a coordinator. We will email you when "
+                "they have decided."
             )
         else:
             text = _(
