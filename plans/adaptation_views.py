@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -47,7 +49,7 @@ from plans.adaptations import (
 from plans.models import Decision, Entry, FocusArea, Plan, Status
 from plans.revisions import FieldChange, revisions_compare
 from plans.services import StaleEditError
-from plans.views import HistoryMixin
+from plans.views import HistoryMixin, plan_fragment
 
 # The export formats of an adaptation (served by toolkit.adaptation_packages).
 EXPORT_FORMATS = [
@@ -197,19 +199,34 @@ class AdaptationDetailView(AdaptationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(
+            updates=pending_update_count(self.plan) if self.can_edit else 0,
+            last_change=self.plan.content_changed_at or self.plan.updated_at,
+        )
+        if self.can_edit:  # with the bulk form (and its CSRF token): drawn for each request
+            context["body"] = mark_safe(self.render_body(context))
+        else:
+            context["body"] = plan_fragment(
+                self.plan, "adaptation-detail", render=lambda: self.render_body(context)
+            )
+        return context
+
+    def render_body(self, context) -> str:
         rollup = progress_rollup(self.plan)
         areas = [
             (area, entries, rollup.of(area.pk)) for area, entries in _areas_with_entries(self.plan)
         ]
-        context.update(
-            areas=areas,
-            rollup=rollup.whole,
-            updates=pending_update_count(self.plan) if self.can_edit else 0,
-            bulk_actions=bulk_actions() if self.can_edit else [],
-            export_formats=EXPORT_FORMATS,
-            last_change=self.plan.content_changed_at or self.plan.updated_at,
+        return render_to_string(
+            "plans/includes/_adaptation_body.html",
+            {
+                **context,
+                "areas": areas,
+                "rollup": rollup.whole,
+                "bulk_actions": bulk_actions() if self.can_edit else [],
+                "export_formats": EXPORT_FORMATS,
+            },
+            request=self.request,
         )
-        return context
 
 
 class AdaptationSummaryView(AdaptationMixin, TemplateView):
@@ -236,17 +253,25 @@ class AdaptationChangesView(AdaptationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = city_changes(self.plan)
-        context.update(
-            groups=groups,
-            counts={
-                key.replace("-", "_"): sum(
-                    1 for _area, items in groups for item in items if item.entry.decision == key
-                )
-                for key in (Decision.ADAPTED, Decision.NOT_APPLICABLE, Decision.OWN)
-            },
+        # Drawn from the adaptation alone (the model revisions it compares with never change).
+        context["body"] = plan_fragment(
+            self.plan, "adaptation-changes", render=lambda: self.render_body(context)
         )
         return context
+
+    def render_body(self, context) -> str:
+        groups = city_changes(self.plan)
+        counts = {
+            key.replace("-", "_"): sum(
+                1 for _area, items in groups for item in items if item.entry.decision == key
+            )
+            for key in (Decision.ADAPTED, Decision.NOT_APPLICABLE, Decision.OWN)
+        }
+        return render_to_string(
+            "plans/includes/_adaptation_changes_body.html",
+            {**context, "groups": groups, "counts": counts},
+            request=self.request,
+        )
 
 
 # --- Starting, editing, publishing ---------------------------------------------------------------

@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -567,18 +569,36 @@ def _grow(world, plan, factor: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "page", ["adaptation-detail", "adaptation-changes", "adaptation-summary", "updates"]
+    ("page", "who"),
+    [
+        ("adaptation-detail", "visitor"),
+        ("adaptation-detail", "editor"),
+        ("adaptation-changes", "visitor"),
+        ("adaptation-changes", "editor"),
+        ("adaptation-summary", "visitor"),
+        ("model-update-list", "editor"),
+    ],
 )
 def test_the_adaptation_pages_run_the_same_number_of_queries_whatever_the_data(
-    client, world, plan, page
+    client, world, plan, page, who
 ):
     _decide_some(world, plan)
     services.adaptation_publish(plan=plan, by=world.lead)
-    name = "model-update-list" if page == "updates" else page
-    target = url(name, world)
-    _as(client, world.editor)
+    target = url(page, world)
+    if who == "editor":
+        _as(client, world.editor)
     counts = assert_constant_queries(client, target, lambda factor: _grow(world, plan, factor))
-    print(f"{page}: {counts[0]} queries at 1x, 10x and 100x")
+    print(f"{page} as {who}: {counts[0]} queries at 1x, 10x and 100x")
+
+
+def test_a_visitor_gets_the_adaptation_page_from_the_cache_until_it_changes(client, world, plan):
+    services.adaptation_publish(plan=plan, by=world.lead)
+    client.get(url("adaptation-detail", world))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url("adaptation-detail", world))
+    assert len(queries) == 2  # the city and its adaptation
+    decide(copy_of(plan, world.entries[0]), by=world.editor, decision=Decision.ADOPTED)
+    assert "Adopted as it is: 1" in text(client.get(url("adaptation-detail", world)))
 
 
 def test_the_adoption_figures_on_an_entry_page_run_a_constant_number_of_queries(
