@@ -111,7 +111,9 @@ class MetricsDashboardView(TemplateView):
             export_tables=EXPORT_LABELS,
         )
         if context["grant_staff"]:
-            context["city_rows"] = list(metrics.city_table(period))
+            context["city_rows"] = [
+                (city, _progress_text(city)) for city in metrics.city_table(period)
+            ]
         return context
 
 
@@ -169,6 +171,17 @@ def _rows_trend(chosen):
         ]
 
 
+def _progress_text(city) -> str:
+    percent = metrics.adaptation_progress(city)
+    if percent is None:
+        return ""
+    return _("%(done)s of %(tracked)s (%(percent)s%%)") % {
+        "done": city.adaptation_done,
+        "tracked": city.adaptation_tracked,
+        "percent": percent,
+    }
+
+
 def _rows_cities(chosen):
     period = chosen or metrics.grant_period()
     yield [
@@ -179,6 +192,7 @@ def _rows_cities(chosen):
         _("Toolkit downloads"),
         _("Round tables attended"),
         _("Adaptation"),
+        _("Adopted or adapted entries done"),
     ]
     for city in metrics.city_table(period):
         yield [
@@ -189,6 +203,7 @@ def _rows_cities(chosen):
             city.download_count,
             city.round_tables_attended,
             ADAPTATION_STATUS.get(city.adaptation_status, _("None yet")),
+            _progress_text(city),
         ]
 
 

@@ -351,3 +351,25 @@ def test_exported_cells_never_start_like_a_spreadsheet_formula(client, activity)
     text = client.get("/metrics/export/cities.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
     assert "\n=HYPERLINK" not in text
+
+
+def test_grant_staff_see_each_citys_adaptation_status_and_progress(client, activity):
+    from plans.adaptation_services import adaptation_entries_bulk, adaptation_start
+    from plans.models import Entry
+
+    lead = activity["west_hollywood"].memberships.get().user
+    plan = adaptation_start(
+        city=activity["west_hollywood"], values={"title": "WeHo's plan"}, by=lead
+    )
+    entries = list(Entry.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
+    adaptation_entries_bulk(plan=plan, entry_ids=entries[:4], action="adopted", by=lead)
+    adaptation_entries_bulk(plan=plan, entry_ids=entries[:1], action="done", by=lead)
+
+    client.force_login(make_grant_staff())
+    html = client.get("/metrics/").content.decode()
+    row = re.search(r"West Hollywood</a></th>(.*?)</tr>", html, re.S).group(1)
+    text = client.get("/metrics/export/cities.csv").content.decode("utf-8-sig")
+
+    assert "Draft" in row
+    assert "1 of 4 (25%)" in row
+    assert "West Hollywood,Westside Cities," in text and ",Draft,1 of 4 (25%)" in text
