@@ -1,41 +1,17 @@
 """Two people acting on the same city at the same moment, with real threads and transactions."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cities import services
 from cities.models import Membership
+from tests.concurrency import at_once
 from tests.factories import make_membership, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Role, Status = Membership.Role, Membership.Status
-
-
-def at_once(*actions):
-    """Run the actions in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def ask(user, city):

@@ -1,37 +1,13 @@
 """Two members of a city acting on its adaptation at the same moment, with real threads."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from plans import adaptation_services as services
 from plans.models import Decision, Entry, Plan
+from tests.concurrency import at_once
 from tests.plans.adaptation_world import copy_of, make_world, model_edit, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*actions):
-    """Run the actions in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_editors_starting_the_adaptation_at_once_make_one():
