@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import dashboard as dashboard_bench  # noqa: E402
 from bench import downloads as download_bench  # noqa: E402
 from bench import signups as signup_bench  # noqa: E402
 
@@ -108,7 +109,8 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def wrk(url: str, seconds: int) -> dict:
+def wrk(url: str, seconds: int, cookie: str | None = None) -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     result = subprocess.run(
         [
             "wrk",
@@ -117,6 +119,7 @@ def wrk(url: str, seconds: int) -> dict:
             f"-d{seconds}s",
             "--timeout",
             "10s",
+            *headers,
             "-s",
             str(ROOT / "bench" / "report.lua"),
             url,
@@ -140,6 +143,9 @@ def main() -> None:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_seed_data", "-v", "0")
         manage(env, "load_demo_data", "--allow-without-debug", "-v", "0")
+        event_count = dashboard_bench.seed_download_events(PYTHON, ROOT, env)
+        print(f"download events in the database: {event_count:,}")
+        grant_cookie = dashboard_bench.grant_staff_cookie(PYTHON, ROOT, env)
         media_root = download_bench.media_root_for(env, Path(tmp))
         cold = download_bench.cold_pdf_build(PYTHON, ROOT, env)
         manage(env, "build_packages", "-v", "0")
@@ -163,9 +169,11 @@ def main() -> None:
             base = f"http://127.0.0.1:{PORT}"
             wait_until_up(base + "/healthz")
             results = []
-            for label, path in PAGES:
-                wrk(base + path, 2)  # warm up
-                report = wrk(base + path, SECONDS)
+            pages = [(label, path, None) for label, path in PAGES]
+            pages.append(("metrics, grant staff", "/metrics/", grant_cookie))
+            for label, path, cookie in pages:
+                wrk(base + path, 2, cookie=cookie)  # warm up
+                report = wrk(base + path, SECONDS, cookie=cookie)
                 results.append({"label": label, "path": path, **report})
             pdf = wrk(base + "/toolkit/downloads/whole/pdf/", SECONDS)
             static = wrk(base + "/static/bench/smart-city-toolkit.pdf", SECONDS)
@@ -182,12 +190,12 @@ def main() -> None:
     print(
         f"\n{WORKERS} gunicorn workers, wrk with {CONNECTIONS} connections for {SECONDS}s per page"
     )
-    header = f"{'page':<18}{'path':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    header = f"{'page':<22}{'path':<42}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
     print(header + f"{'vs bare':>9}{'errors':>8}")
     for r in results:
         errors = r["errors"] + r["non_2xx_3xx"]
         print(
-            f"{r['label']:<18}{r['path']:<28}{r['rps']:>9.0f}{r['p50_us'] / 1000:>9.1f}"
+            f"{r['label']:<22}{r['path']:<42}{r['rps']:>9.0f}{r['p50_us'] / 1000:>9.1f}"
             f"{r['p95_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
             f"{r['rps'] / baseline:>9.2f}{errors:>8}"
         )
