@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from plans.models import Plan
+from toolkit import metrics
 from toolkit.downloads import download_record
 from toolkit.models import DownloadEvent
 from toolkit.packages import (
@@ -55,7 +56,8 @@ class DownloadsView(TemplateView):
         context = super().get_context_data(**kwargs)
         plan = Plan.objects.model_plan()
         specs = toolkit_specs(plan) if plan else []
-        counts = download_counts([spec.key for spec in specs])
+        keys = [spec.key for spec in specs]
+        counts = metrics.cached("download-counts", tuple(keys), lambda: download_counts(keys))
         packages = []
         for spec in specs:
             rows = []

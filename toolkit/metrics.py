@@ -9,9 +9,11 @@ a figure covers the grant period stored with the measures.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +119,49 @@ class Figure:
     @property
     def met(self) -> bool:
         return self.value >= self.target
+
+
+# --- Caching ------------------------------------------------------------------------------
+#
+# The figures aggregate every download event, which gets slow at hundreds of thousands of
+# rows. They are cached under a fingerprint of the data they read: a handful of cheap
+# queries (latest ids and change times of small tables) that change whenever anything the
+# figures count changes. A change shows at once; the time limit is only a backstop.
+
+CACHE_SECONDS = 180
+
+
+def data_version() -> str:
+    """A fingerprint of everything the figures read; any change to it gives a new one."""
+    parts = [
+        DownloadEvent.objects.aggregate(last=Max("pk")),
+        Membership.objects.aggregate(
+            last=Max("pk"),
+            decided=Max("decided_at"),
+            approved=Count("pk", filter=Q(status=Membership.Status.APPROVED)),
+        ),
+        RoundTable.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
+        Registration.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
+        WalkIn.objects.aggregate(last=Max("pk"), count=Count("pk")),
+        Plan.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
+        Entry.objects.filter(plan__kind=Plan.Kind.ADAPTATION).aggregate(
+            changed=Max("updated_at"), count=Count("pk")
+        ),
+        list(GrantMeasure.objects.values_list("key", "target", "period_start", "period_end")),
+        City.objects.aggregate(count=Count("pk")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def cached(name: str, period, compute, *, version: str | None = None):
+    """`compute()`, cached under the data's fingerprint (give `version` to reuse one)."""
+    version = version or data_version()
+    key = "metrics:" + hashlib.sha256(f"{name}|{period}|{version}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 # --- The three measures -------------------------------------------------------------

@@ -57,10 +57,17 @@ class MetricsDashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         chosen, form = chosen_period(self.request)
         period = chosen or metrics.grant_period()
-        figures = metrics.grant_figures(chosen)
-        funnel = metrics.participation_funnel(period)
-        regions = metrics.participation_by_subregion(period)
-        trend = metrics.monthly_trend(period)
+        version = metrics.data_version()
+
+        def cached(name, compute):
+            return metrics.cached(name, period, compute, version=version)
+
+        figures = metrics.cached(
+            "figures", chosen, lambda: metrics.grant_figures(chosen), version=version
+        )
+        funnel = cached("funnel", lambda: metrics.participation_funnel(period))
+        regions = cached("regions", lambda: metrics.participation_by_subregion(period))
+        trend = cached("trend", lambda: metrics.monthly_trend(period))
         month_labels = [dateformat.format(month.month, "M y") for month in trend]
         context.update(
             period=period,
@@ -111,9 +118,8 @@ class MetricsDashboardView(TemplateView):
             export_tables=EXPORT_LABELS,
         )
         if context["grant_staff"]:
-            context["city_rows"] = [
-                (city, _progress_text(city)) for city in metrics.city_table(period)
-            ]
+            cities = cached("cities", lambda: list(metrics.city_table(period)))
+            context["city_rows"] = [(city, _progress_text(city)) for city in cities]
         return context
 
 

@@ -16,7 +16,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = metrics.grant_figures()
+        context["figures"] = metrics.cached("figures", None, metrics.grant_figures)
         context["total_cities"] = metrics.total_cities()
         return context
 

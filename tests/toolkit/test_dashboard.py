@@ -373,3 +373,29 @@ def test_grant_staff_see_each_citys_adaptation_status_and_progress(client, activ
     assert "Draft" in row
     assert "1 of 4 (25%)" in row
     assert "West Hollywood,Westside Cities," in text and ",Draft,1 of 4 (25%)" in text
+
+
+def test_cached_figures_change_the_moment_the_data_does(client, activity):
+    assert figure(client.get("/").content.decode(), "participating-cities") == ("2", "16")
+    assert figure(client.get("/metrics/").content.decode(), "round-tables-held") == ("1", "2")
+
+    make_membership(city=City.objects.get(slug="bell"))
+    second = make_round_table(
+        status=RoundTable.Status.HELD, starts_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    make_registration(round_table=second, attended=True)
+
+    assert figure(client.get("/").content.decode(), "participating-cities") == ("4", "16")
+    assert figure(client.get("/metrics/").content.decode(), "round-tables-held") == ("2", "2")
+
+
+def test_a_download_shows_on_the_downloads_page_at_once(client, activity):
+    html = client.get("/toolkit/downloads/").content.decode()
+    whole = html.split('id="package-whole"', 1)[1]
+    before = whole.split(">PDF</th>", 1)[1].split('data-count="unique">', 1)[1].split("<", 1)[0]
+    toolkit_download("z")
+
+    html = client.get("/toolkit/downloads/").content.decode()
+    whole = html.split('id="package-whole"', 1)[1]
+    after = whole.split(">PDF</th>", 1)[1].split('data-count="unique">', 1)[1].split("<", 1)[0]
+    assert int(after) == int(before) + 1
