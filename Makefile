@@ -18,7 +18,7 @@ TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=insecure-key-for-the-test-suite-onl
 help:
 	@echo "make run    set up and serve the demo site on SQLite at http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint   ruff lint and format check"
+	@echo "make lint   ruff lint and format check, and the direction of imports (import-linter)"
 	@echo "make bench  load-test the main pages with wrk under gunicorn in production mode"
 	@echo "make serve  gunicorn in production mode (needs the production environment variables)"
 	@echo "make messages  extract new strings into the Spanish catalogues"
@@ -59,6 +59,7 @@ test: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

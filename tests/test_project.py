@@ -40,9 +40,26 @@ def test_production_settings_pass_the_deploy_check_with_no_warning():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
-    result = manage("check", env=env)
+    result = manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+    server = subprocess.run(
+        [sys.executable, "-c", "import toolkit.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in server.stderr
+
+
+def test_tools_that_need_no_secret_key_run_without_one():
+    result = manage("makemigrations", "--check", "--dry-run", env={"PATH": os.environ["PATH"]})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_production_cookies_are_host_prefixed_and_secure():

@@ -11,6 +11,7 @@ class ToolkitConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from cities import participation
+        from toolkit import checks  # noqa: F401 - registers the deploy check
         from toolkit.models import DownloadEvent
 
         participation.register(

@@ -83,6 +83,10 @@ class DownloadEventQuerySet(models.QuerySet):
 class DownloadEvent(models.Model):
     """One download of a package, recorded without any raw address or user agent."""
 
+    # Downloads change often and feed only the figures: they have a cache generation of
+    # their own (cities.common.cache), so a download never redraws the toolkit's pages.
+    cache_generation = "downloads"
+
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "DOCX"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,14 +28,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# With debug off and no key, serving (wsgi.py, asgi.py) and `check --deploy` stop with this
+# message (toolkit/checks.py), while commands that need no key, such as makemigrations, run.
+SECRET_KEY_MISSING = (
+    "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. Set it to a long random "
+    "string, for example the output of:\n"
+    "  python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. Set it to a long random "
-            "string, for example the output of:\n"
-            "  python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG=1"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

@@ -1,0 +1,39 @@
+"""How a view says what it needs, and the one way it is refused.
+
+A view names a rule from its app's `permissions.py`, a function of the person and of the
+objects the page is about, and returns those objects from `permission_objects()`:
+
+    class MemberListView(RequiresMixin, TemplateView):
+        requires = staticmethod(permissions.can_manage_members)
+
+        def permission_objects(self):
+            return (self.city,)
+
+Someone not signed in is sent to sign in; a signed-in person without the right gets the
+site's one refusal page (403.html). A page whose very existence is private (a draft) raises
+Http404 from `permission_objects()` instead.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+class RequiresMixin:
+    requires: Callable[..., bool] | None = None
+    # Anonymous visitors are asked to sign in before the rule is even read.
+    login_required = True
+
+    def permission_objects(self) -> tuple:
+        return ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.login_required and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        rule = type(self).requires
+        if rule is not None and not rule(request.user, *self.permission_objects()):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
