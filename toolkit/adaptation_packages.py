@@ -22,10 +22,15 @@ from plans import permissions
 from plans.adaptations import progress_rollup
 from plans.models import Decision, Entry, FocusArea, Plan, Status
 from plans.rendering import render_markdown
-from toolkit.downloads import download_record
-from toolkit.package_builders import _HtmlToDocx, _no_fetching, write_json
-from toolkit.packages import PackageBuildError, PackageSpec, package_file, package_response
-from toolkit.snapshots import LICENCE, absolute
+from toolkit.downloads.builders import _HtmlToDocx, _no_fetching, write_json
+from toolkit.downloads.counting import download_record
+from toolkit.downloads.packages import (
+    PackageBuildError,
+    PackageSpec,
+    package_file,
+    package_response,
+)
+from toolkit.downloads.snapshots import LICENCE, absolute
 
 logger = logging.getLogger(__name__)
 
@@ -272,7 +277,7 @@ def adaptation_download(request, city: str, format: str):
         path = package_file(spec, format)
     except PackageBuildError:
         logger.exception("Building %s (%s) failed", spec.key, format)
-        return render(request, "toolkit/download_failed.html", {"spec": spec}, status=503)
+        return render(request, "downloads/download_failed.html", {"spec": spec}, status=503)
     return package_response(
         request,
         spec,

@@ -8,22 +8,7 @@ class ToolkitConfig(AppConfig):
     verbose_name = _("Toolkit and grant measures")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef
-
-        from cities import participation
         from toolkit import checks  # noqa: F401 - registers the deploy check
-        from toolkit.models import DownloadEvent
-
-        participation.register(
-            participation.Level(
-                key="downloaded",
-                label=_("Downloaded the toolkit"),
-                order=20,
-                condition=lambda: Exists(
-                    DownloadEvent.objects.of_toolkit().human().filter(city=OuterRef("pk"))
-                ),
-            )
-        )
 
 
 class ProjectStaticFilesConfig(StaticFilesConfig):

@@ -51,6 +51,10 @@ SITE_URL = os.environ.get(
 INSTALLED_APPS = [
     # Our apps first so that their templates override those of the libraries.
     "toolkit.apps.ToolkitConfig",
+    # The toolkit's rooms: each capability with its views, URLs and templates in one folder.
+    "toolkit.accounts",
+    "toolkit.downloads",
+    "toolkit.grant",
     "cities",
     "plans",
     "roundtables",
@@ -165,7 +169,7 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "toolkit.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "toolkit.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True

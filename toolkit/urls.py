@@ -2,28 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from toolkit import adaptation_packages, download_views, metrics_views, views
-
-metrics_patterns = (
-    [
-        path("", metrics_views.MetricsDashboardView.as_view(), name="dashboard"),
-        path("export/<slug:table>.csv", metrics_views.MetricsExportView.as_view(), name="export"),
-        path("measures/", metrics_views.GrantMeasuresUpdateView.as_view(), name="measures-update"),
-    ],
-    "metrics",
-)
-
-download_patterns = (
-    [
-        path("", download_views.DownloadsView.as_view(), name="download-list"),
-        path(
-            "<slug:scope>/<slug:format>/",
-            download_views.package_download,
-            name="package-download",
-        ),
-    ],
-    "downloads",
-)
+from toolkit import adaptation_packages, views
 
 # A city's adaptation as PDF, DOCX, CSV or JSON (its page is in plans.adaptation_urls).
 adaptation_download_patterns = (
@@ -47,16 +26,15 @@ urlpatterns = [
         TemplateView.as_view(template_name="toolkit/accessibility.html"),
         name="accessibility",
     ),
-    path("metrics/", include(metrics_patterns)),
+    path("metrics/", include("toolkit.grant.urls")),
     # Before the plans' URLs: "downloads" is a reserved word for toolkit slugs.
-    path("toolkit/downloads/", include(download_patterns)),
+    path("toolkit/downloads/", include("toolkit.downloads.urls")),
     path("toolkit/", include("plans.urls")),
     path("adaptations/", include(adaptation_download_patterns)),
     path("adaptations/", include("plans.adaptation_urls")),
     path("cities/", include("cities.urls")),
     path("round-tables/", include("roundtables.urls")),
-    path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("toolkit.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -19,7 +19,7 @@ from tests.factories import (
     make_round_table,
     make_user,
 )
-from toolkit import metrics
+from toolkit.grant import metrics
 
 pytestmark = pytest.mark.django_db
 

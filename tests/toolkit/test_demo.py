@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from cities.models import City, Membership
 from roundtables.models import RoundTable
-from toolkit import metrics
+from toolkit.grant import metrics
 from toolkit.models import User
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from toolkit.packages import FORMATS, specs_build
-from toolkit.snapshots import toolkit_specs
+from toolkit.downloads.packages import FORMATS, specs_build
+from toolkit.downloads.snapshots import toolkit_specs
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from tests.factories import (
     make_registration,
     make_round_table,
 )
-from toolkit import metrics
+from toolkit.grant import metrics
 from toolkit.models import DownloadEvent
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from toolkit import downloads
+from toolkit.downloads import counting as downloads
 from toolkit.models import VisitorSalt
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from toolkit import charts, metrics
-from toolkit.metrics_forms import GrantMeasureForm, PeriodForm
+from toolkit.downloads.builders import spreadsheet_safe
+from toolkit.grant import charts, metrics
+from toolkit.grant.forms import GrantMeasureForm, PeriodForm
 from toolkit.models import GrantMeasure
-from toolkit.package_builders import spreadsheet_safe
 
 GRANT_STAFF_PERMISSION = "toolkit.view_grant_details"
 
@@ -40,7 +40,7 @@ def chosen_period(request) -> tuple[metrics.Period | None, PeriodForm | None]:
 
 
 class MetricsDashboardView(TemplateView):
-    template_name = "toolkit/metrics_dashboard.html"
+    template_name = "grant/metrics_dashboard.html"
 
     def get(self, request, *args, **kwargs):
         if not is_grant_staff(request.user) and ("start" in request.GET or "end" in request.GET):
@@ -275,7 +275,7 @@ class GrantMeasuresUpdateView(PermissionRequiredMixin, View):
     """Coordinators set each measure's label, target and grant period."""
 
     permission_required = "toolkit.change_grantmeasure"
-    template_name = "toolkit/grant_measures_form.html"
+    template_name = "grant/grant_measures_form.html"
     formset_class = modelformset_factory(
         GrantMeasure, form=GrantMeasureForm, extra=0, edit_only=True
     )

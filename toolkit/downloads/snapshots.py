@@ -1,6 +1,6 @@
 """A plan as plain data: what every package format is written from.
 
-The shape is documented in toolkit.package_builders.SNAPSHOT_DOC and is exactly
+The shape is documented in toolkit.downloads.builders.SNAPSHOT_DOC and is exactly
 the JSON package's content.
 """
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Entry, FocusArea, Plan, Status
 from plans.rendering import render_markdown
-from toolkit.package_builders import SNAPSHOT_VERSION
-from toolkit.packages import PackageSpec
+from toolkit.downloads.builders import SNAPSHOT_VERSION
+from toolkit.downloads.packages import PackageSpec
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 ATTRIBUTION = (

@@ -106,7 +106,7 @@ def write_pdf(snapshot: dict, out) -> None:
     from weasyprint import HTML
 
     with translation.override("en"):
-        html = render_to_string("toolkit/packages/toolkit.pdf.html", {"snapshot": snapshot})
+        html = render_to_string("downloads/toolkit.pdf.html", {"snapshot": snapshot})
     HTML(string=html, url_fetcher=_no_fetching, base_url="/").write_pdf(target=out)
 
 

@@ -10,10 +10,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from plans.models import Plan
-from toolkit import metrics
-from toolkit.downloads import download_record
-from toolkit.models import DownloadEvent
-from toolkit.packages import (
+from toolkit.downloads.counting import download_record
+from toolkit.downloads.packages import (
     FORMAT_NAMES,
     FORMATS,
     PackageBuildError,
@@ -21,7 +19,9 @@ from toolkit.packages import (
     package_file,
     package_response,
 )
-from toolkit.snapshots import toolkit_specs
+from toolkit.downloads.snapshots import toolkit_specs
+from toolkit.grant import metrics
+from toolkit.models import DownloadEvent
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def download_counts(keys: list[str]) -> dict[tuple[str, str], dict[str, int]]:
 
 
 class DownloadsView(TemplateView):
-    template_name = "toolkit/downloads.html"
+    template_name = "downloads/downloads.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -92,7 +92,7 @@ def package_download(request, scope: str, format: str):
         path = package_file(spec, format)
     except PackageBuildError:
         logger.exception("Building %s (%s) failed", spec.key, format)
-        return render(request, "toolkit/download_failed.html", {"spec": spec}, status=503)
+        return render(request, "downloads/download_failed.html", {"spec": spec}, status=503)
     return package_response(
         request,
         spec,

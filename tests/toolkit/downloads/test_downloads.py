@@ -16,9 +16,10 @@ from plans.models import Entry, Plan
 from plans.services import entry_update
 from tests.factories import make_membership
 from tests.querycount import assert_constant_queries
-from toolkit import metrics, packages
+from toolkit.downloads import packages
+from toolkit.downloads.snapshots import toolkit_specs
+from toolkit.grant import metrics
 from toolkit.models import DownloadEvent
-from toolkit.snapshots import toolkit_specs
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 WHOLE = "/toolkit/downloads/whole/{}/"

@@ -20,7 +20,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from toolkit import package_builders
+from toolkit.downloads import builders
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -37,10 +37,10 @@ FORMAT_NAMES = {
     "zip": _("Everything (ZIP)"),
 }
 _WRITERS = {
-    "pdf": package_builders.write_pdf,
-    "docx": package_builders.write_docx,
-    "csv": package_builders.write_csv,
-    "json": package_builders.write_json,
+    "pdf": builders.write_pdf,
+    "docx": builders.write_docx,
+    "csv": builders.write_csv,
+    "json": builders.write_json,
 }
 
 
@@ -127,7 +127,7 @@ def _build(spec: PackageSpec, format: str, path: Path) -> None:
         with os.fdopen(handle, "wb") as out:
             if format == "zip":
                 members = {fmt: package_file(spec, fmt) for fmt in _WRITERS}
-                package_builders.write_zip(snapshot, out, members=members, stem=spec.stem)
+                builders.write_zip(snapshot, out, members=members, stem=spec.stem)
             else:
                 (spec.writers or _WRITERS)[format](snapshot, out)
         os.replace(temporary, path)

@@ -17,7 +17,7 @@ from tests.factories import (
     make_user,
 )
 from tests.querycount import assert_constant_queries
-from toolkit import metrics
+from toolkit.grant import metrics
 from toolkit.models import DownloadEvent, GrantMeasure
 
 pytestmark = pytest.mark.django_db
