@@ -7,12 +7,16 @@ delete. Two generations exist: `CONTENT` (everything people write: plans, cities
 memberships, round tables, measures) and `DOWNLOADS` (download events, which change often
 and are read only by the figures).
 
-Every model save or delete of the project's apps starts a new content generation
-(`toolkit.apps` connects it), again once its transaction commits, so a reader who computed
-with the old rows in between never keeps them under the new generation.
+Every write to a table of the project's apps starts a new generation, whether it comes from a
+model's save, a queryset's update or delete, a bulk insert or raw SQL: `track_writes` wraps
+each database connection (cities/apps.py installs it). The generation changes at once, and
+again once the transaction commits, so a reader who computed with the old rows in between
+never keeps them under the new generation.
 """
 
+import contextlib
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +47,42 @@ def changed(name: str = CONTENT) -> None:
     """Say that `name` changed: now, and again when the current transaction commits."""
     _bump(name)
     transaction.on_commit(lambda: _bump(name))
+
+
+# The apps whose tables pages and figures are drawn from.
+CONTENT_APPS = {"cities", "plans", "roundtables", "toolkit", "taggit"}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_tables: dict[str, str] = {}
+
+
+def _generation_of_table(table: str) -> str | None:
+    """Which generation a write to `table` changes (None for tables that feed no page)."""
+    if not _tables:
+        from django.apps import apps
+
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label in CONTENT_APPS:
+                _tables[model._meta.db_table] = getattr(model, "cache_generation", CONTENT)
+    return _tables.get(table)
+
+
+def _on_write(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    found = _WRITE.match(sql) if isinstance(sql, str) else None
+    if found:
+        name = _generation_of_table(found.group(1))
+        if name:
+            _bump(name)
+            # Under manual transaction management there is no commit to wait for.
+            with contextlib.suppress(transaction.TransactionManagementError):
+                transaction.on_commit(lambda: _bump(name), using=context["connection"].alias)
+    return result
+
+
+def track_writes(sender, connection, **kwargs) -> None:
+    """Start a new generation after every write the connection makes (idempotent)."""
+    if _on_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_on_write)
 
 
 def key(*parts: Any, reads: tuple[str, ...] = (CONTENT,)) -> str:

@@ -9,15 +9,14 @@ a figure covers the grant period stored with the measures.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cities.common import cache
 from cities.models import City, Membership, Region
 from plans.adaptations import TRACKED
 from plans.models import Entry, Plan, Progress
@@ -124,44 +123,18 @@ class Figure:
 # --- Caching ------------------------------------------------------------------------------
 #
 # The figures aggregate every download event, which gets slow at hundreds of thousands of
-# rows. They are cached under a fingerprint of the data they read: a handful of cheap
-# queries (latest ids and change times of small tables) that change whenever anything the
-# figures count changes. A change shows at once; the time limit is only a backstop.
-
-CACHE_SECONDS = 180
+# rows. They are kept under the generations of what they read (cities.common.cache): any
+# saved row or recorded download starts a new one, so a change shows at once, and an
+# unchanged dashboard costs two cache reads instead of a query per figure.
 
 
-def data_version() -> str:
-    """A fingerprint of everything the figures read; any change to it gives a new one."""
-    parts = [
-        DownloadEvent.objects.aggregate(last=Max("pk")),
-        Membership.objects.aggregate(
-            last=Max("pk"),
-            decided=Max("decided_at"),
-            approved=Count("pk", filter=Q(status=Membership.Status.APPROVED)),
-        ),
-        RoundTable.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
-        Registration.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
-        WalkIn.objects.aggregate(last=Max("pk"), count=Count("pk")),
-        Plan.objects.aggregate(changed=Max("updated_at"), count=Count("pk")),
-        Entry.objects.filter(plan__kind=Plan.Kind.ADAPTATION).aggregate(
-            changed=Max("updated_at"), count=Count("pk")
-        ),
-        list(GrantMeasure.objects.values_list("key", "target", "period_start", "period_end")),
-        City.objects.aggregate(count=Count("pk")),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-
-
-def cached(name: str, period, compute, *, version: str | None = None):
-    """`compute()`, cached under the data's fingerprint (give `version` to reuse one)."""
-    version = version or data_version()
-    key = "metrics:" + hashlib.sha256(f"{name}|{period}|{version}".encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+def cached(name: str, period, compute):
+    """`compute()`, kept until content or downloads change (or the day does)."""
+    return cache.cached(
+        ("metrics", name, period, timezone.localdate()),
+        compute,
+        reads=(cache.CONTENT, cache.DOWNLOADS),
+    )
 
 
 # --- The three measures -------------------------------------------------------------

@@ -57,14 +57,11 @@ class MetricsDashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         chosen, form = chosen_period(self.request)
         period = chosen or metrics.grant_period()
-        version = metrics.data_version()
 
         def cached(name, compute):
-            return metrics.cached(name, period, compute, version=version)
+            return metrics.cached(name, period, compute)
 
-        figures = metrics.cached(
-            "figures", chosen, lambda: metrics.grant_figures(chosen), version=version
-        )
+        figures = metrics.cached("figures", chosen, lambda: metrics.grant_figures(chosen))
         funnel = cached("funnel", lambda: metrics.participation_funnel(period))
         regions = cached("regions", lambda: metrics.participation_by_subregion(period))
         trend = cached("trend", lambda: metrics.monthly_trend(period))
