@@ -85,3 +85,38 @@ def test_sqlite_queues_writers_instead_of_failing():
         pytest.skip("SQLite only")
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert database["OPTIONS"]["timeout"] >= 20
+
+
+def _lint_imports(tree) -> subprocess.CompletedProcess:
+    lint_imports = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    return subprocess.run(
+        [lint_imports, "--config", str(tree / "pyproject.toml"), "--no-cache"],
+        cwd=tree,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_an_import_from_a_lower_app_into_a_higher_one_fails_the_lint(tmp_path):
+    import shutil
+
+    base = settings.BASE_DIR
+    shutil.copy(base / "pyproject.toml", tmp_path / "pyproject.toml")
+    for app in ("cities", "plans", "roundtables", "toolkit"):
+        shutil.copytree(
+            base / app,
+            tmp_path / app,
+            ignore=shutil.ignore_patterns("templates", "static", "locale", "__pycache__", "*.mo"),
+        )
+    kept = _lint_imports(tmp_path)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+
+    # The cities app reaching up into the round tables breaks the layers.
+    with open(tmp_path / "cities" / "models.py", "a") as models:
+        models.write("\nfrom roundtables.models import RoundTable  # noqa\n")
+    broken = _lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "BROKEN" in broken.stdout
+    assert "cities.models -> roundtables.models" in broken.stdout
