@@ -48,7 +48,7 @@ PAGES = [
     ("toolkit search", "/toolkit/entries/?q=grants"),
     ("toolkit entry", "/toolkit/smart-mobility/ev-charging-expansion/"),
     ("round tables", "/round-tables/"),
-    ("round table", "/round-tables/westside-round-table-demo-next/"),
+    ("round table", "/round-tables/westside-round-table-smart-streetlights/"),
     ("metrics", "/metrics/"),
     ("downloads page", "/toolkit/downloads/"),
     ("adaptation", "/adaptations/west-hollywood/"),

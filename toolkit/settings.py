@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "toolkit.apps.ToolkitConfig",
     # The toolkit's rooms: each capability with its views, URLs and templates in one folder.
     "toolkit.accounts",
+    "toolkit.demo",
     "toolkit.downloads",
     "toolkit.grant",
     "cities",

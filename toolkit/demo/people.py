@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Max
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from cities import services as city_services
 from cities.models import City, Membership, Region
+from roundtables import services as round_table_services
 from roundtables.models import Registration, RoundTable
 from toolkit.demo_adaptation import weho_adaptation_load
 from toolkit.models import User
@@ -91,7 +93,8 @@ PEOPLE = [
 ]
 
 
-def _person(spec: DemoPerson) -> User:
+def _account(spec: DemoPerson) -> User:
+    """The person's account with a verified address (signing up is allauth's, not ours)."""
     user, created = User.objects.get_or_create(
         email=spec.email, defaults={"name": spec.name, "job_title": spec.job_title}
     )
@@ -103,50 +106,68 @@ def _person(spec: DemoPerson) -> User:
     )
     if spec.group:
         user.groups.add(Group.objects.get(name=spec.group))
-    if spec.city_slug:
-        city = City.objects.get(slug=spec.city_slug)
-        Membership.objects.get_or_create(
-            user=user,
-            city=city,
-            status=Membership.Status.APPROVED,
-            defaults={
-                "role": spec.city_role,
-                "job_title": spec.job_title,
-                "decided_at": timezone.now(),
-            },
-        )
     return user
 
 
-def _round_table(*, slug, title, region, starts_at, status, capacity=30, **details) -> RoundTable:
-    round_table, _ = RoundTable.objects.get_or_create(
-        slug=slug,
-        defaults={
-            "title": title,
-            "region": region,
-            "starts_at": starts_at,
-            "ends_at": starts_at + datetime.timedelta(hours=2),
-            "capacity": capacity,
-            "status": status,
-            **details,
-        },
+def _join(spec: DemoPerson, user: User, *, coordinator: User, leads: dict[str, User]) -> None:
+    """Make the person a member of their city as the site would: claimed or approved."""
+    city = City.objects.get(slug=spec.city_slug)
+    if Membership.objects.approved().filter(user=user, city=city).exists():
+        return
+    if spec.city_role == Membership.Role.LEAD:
+        city_services.city_claim(
+            city=city, email=user.email, by=coordinator, job_title=spec.job_title
+        )
+        leads[spec.city_slug] = user
+        return
+    membership = city_services.membership_request(
+        user=user, city=city, job_title=spec.job_title, department="City Manager's Office"
     )
-    return round_table
+    lead = leads[spec.city_slug]
+    membership = city_services.membership_approve(membership=membership, by=lead)
+    if membership.role != spec.city_role:
+        city_services.membership_set_role(membership=membership, role=spec.city_role, by=lead)
 
 
-def _recount(round_table: RoundTable) -> None:
-    """Keep the demo's seat counts right (its registrations are made directly)."""
-    registrations = Registration.objects.filter(round_table=round_table)
-    RoundTable.objects.filter(pk=round_table.pk).update(
-        seats_taken=registrations.filter(status=Registration.Status.CONFIRMED).count(),
-        signups_received=registrations.aggregate(last=Max("sequence"))["last"] or 0,
+def _round_table(*, title: str, starts_at: datetime.datetime, **details) -> RoundTable:
+    found = RoundTable.objects.filter(title=title).first()
+    if found is not None:
+        return found
+    return round_table_services.round_table_create(
+        title=title, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2), **details
     )
 
 
-@transaction.atomic
+def _sign_up(round_table: RoundTable, user: User, *, now: datetime.datetime) -> Registration:
+    found = Registration.objects.filter(round_table=round_table, user=user).first()
+    if found is not None:
+        return found
+    city = Membership.objects.approved().get(user=user).city
+    return round_table_services.registration_create(
+        round_table=round_table, user=user, city=city, now=now
+    )
+
+
 def demo_load() -> list[DemoPerson]:
-    """Create the demo people, memberships and round tables; running it again adds nothing."""
-    users = {spec.email: _person(spec) for spec in PEOPLE}
+    """Create the demo people, memberships and round tables through the site's own services;
+    running it again adds nothing. Their emails (sent once the transaction commits) go nowhere.
+    """
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        return _load()
+
+
+def _load() -> list[DemoPerson]:
+    users = {spec.email: _account(spec) for spec in PEOPLE}
+    coordinator = users["coordinator@demo.example"]
+    leads: dict[str, User] = {}
+    # Leads first: they approve their colleagues.
+    for spec in sorted(PEOPLE, key=lambda s: s.city_role != Membership.Role.LEAD):
+        if spec.city_slug:
+            _join(spec, users[spec.email], coordinator=coordinator, leads=leads)
+
     westside = Region.objects.get(slug="westside-cities")
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
@@ -157,24 +178,34 @@ def demo_load() -> list[DemoPerson]:
         today + datetime.timedelta(days=40), datetime.time(10), tzinfo=tz
     )
     held = _round_table(
-        slug="westside-round-table-demo-past",
         title="Westside round table: data and privacy",
         region=westside,
         starts_at=past,
-        status=RoundTable.Status.HELD,
+        capacity=30,
         venue="West Hollywood City Hall, Council Chambers",
         address="8300 Santa Monica Blvd, West Hollywood, CA 90069",
         host_city=City.objects.get(slug="west-hollywood"),
         agenda="1. What each city collects about residents\n2. Privacy policies to share",
-        minutes="Four cities compared their data inventories and agreed to share privacy "
-        "policy templates before the next round table.",
     )
+    if held.status != RoundTable.Status.HELD:
+        # Its sign-ups happened before it started; then the organizer recorded who came.
+        before = past - datetime.timedelta(days=10)
+        attendees = [
+            _sign_up(held, users[email], now=before)
+            for email in ("lead@weho.demo.example", "staff@santamonica.demo.example")
+        ]
+        round_table_services.attendance_record(
+            round_table=held, attended=[r.pk for r in attendees], mark_held=True
+        )
+        round_table_services.minutes_publish(
+            round_table=held,
+            minutes="Four cities compared their data inventories and agreed to share privacy "
+            "policy templates before the next round table.",
+        )
     upcoming_round_table = _round_table(
-        slug="westside-round-table-demo-next",
         title="Westside round table: smart streetlights",
         region=westside,
         starts_at=upcoming,
-        status=RoundTable.Status.SCHEDULED,
         capacity=3,
         registration_deadline=upcoming - datetime.timedelta(days=2),
         venue="Santa Monica Main Library, Multipurpose Room",
@@ -183,24 +214,8 @@ def demo_load() -> list[DemoPerson]:
         host_city=City.objects.get(slug="santa-monica"),
         agenda="1. Streetlight pilots so far\n2. Sensors and privacy\n3. Buying together",
     )
-    registrations = [
-        (held, "lead@weho.demo.example", True),
-        (held, "staff@santamonica.demo.example", True),
-        (upcoming_round_table, "staff@culvercity.demo.example", False),
-        (upcoming_round_table, "staff@bradbury.demo.example", False),
-    ]
-    for round_table, email, attended in registrations:
-        user = users[email]
-        if not Registration.objects.filter(round_table=round_table, user=user).exists():
-            Registration.objects.create(
-                round_table=round_table,
-                user=user,
-                city=user.memberships.first().city,
-                attended=attended,
-                sequence=round_table.registrations.count() + 1,
-            )
-    for round_table in (held, upcoming_round_table):
-        _recount(round_table)
+    for email in ("staff@culvercity.demo.example", "staff@bradbury.demo.example"):
+        _sign_up(upcoming_round_table, users[email], now=timezone.now())
     weho_adaptation_load(
         lead=users["lead@weho.demo.example"], editor=users["editor@weho.demo.example"]
     )
