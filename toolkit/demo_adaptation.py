@@ -5,8 +5,8 @@ again adds nothing: once West Hollywood has an adaptation, it is left as it is.
 """
 
 from cities.models import City
-from plans import adaptation_services as services
 from plans.models import Decision, Entry, FocusArea, Plan, Progress
+from toolkit.adaptations import services
 
 # model entry slug -> (decision, status, owner department)
 DECISIONS = {

@@ -6,41 +6,42 @@ downloads are recorded under the package key "adaptation/<city slug>", so they n
 towards the toolkit downloads measure (which counts keys starting with "toolkit").
 """
 
-import csv
-import io
-import logging
-
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy as _
 
-from cities.models import City
-from plans import permissions
-from plans.adaptations import progress_rollup
+from cities.common.site import absolute
 from plans.models import Decision, Entry, FocusArea, Plan, Status
 from plans.rendering import render_markdown
-from toolkit.downloads import download_record
-from toolkit.package_builders import _HtmlToDocx, _no_fetching, write_json
-from toolkit.packages import PackageBuildError, PackageSpec, package_file, package_response
-from toolkit.snapshots import LICENCE, absolute
+from toolkit.adaptations.reads import progress_rollup
+from toolkit.download_views import package_send
+from toolkit.package_builders import _HtmlToDocx, _no_fetching, write_json, write_table
+from toolkit.packages import PackageSpec
+from toolkit.snapshots import LICENCE, entry_text
 
-logger = logging.getLogger(__name__)
+# Version 2: progress counts the city's own entries ("in_plan", was "adopted_or_adapted"),
+# with the share done.
+SNAPSHOT_VERSION = 2
 
-SNAPSHOT_VERSION = 1
-FORMATS = ("pdf", "docx", "csv", "json")
+# The formats an adaptation downloads in, with how its page offers each.
+FORMATS = {
+    "pdf": _("PDF, to print or share"),
+    "docx": _("Word (DOCX), to edit"),
+    "csv": _("Spreadsheet (CSV)"),
+    "json": _("Data (JSON)"),
+}
 
 
 def package_key(city) -> str:
     return f"adaptation/{city.slug}"
 
 
-def _rollup(rollup) -> dict:
+def _progress(rollup) -> dict:
     return {
-        "adopted_or_adapted": rollup.total,
+        "in_plan": rollup.total,
         "done": rollup.done,
+        "done_percent": rollup.done_percent,
         "in_progress": rollup.in_progress,
         "planned": rollup.planned,
         "not_started": rollup.not_started,
@@ -51,13 +52,7 @@ def _rollup(rollup) -> dict:
 def _entry(entry: Entry, plan: Plan) -> dict:
     origin = entry.origin
     return {
-        "slug": entry.slug,
-        "kind": entry.kind,
-        "kind_label": str(entry.get_kind_display()),
-        "title": entry.title,
-        "summary": entry.summary,
-        "body_markdown": entry.body,
-        "body_html": str(render_markdown(entry.body, top_heading=4)),
+        **entry_text(entry, top_heading=4),
         "decision": entry.decision,
         "decision_label": str(entry.get_decision_display()),
         "not_applicable_reason": entry.decision_note,
@@ -129,17 +124,29 @@ def adaptation_snapshot(plan: Plan) -> dict:
                     reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})
                 ),
             },
-            "progress": _rollup(rollup.whole),
+            "progress": _progress(rollup.whole),
             "focus_areas": [
                 {
                     "slug": area.slug,
                     "title": area.title,
-                    "progress": _rollup(rollup.of(area.pk)),
+                    "progress": _progress(rollup.of(area.pk)),
                     "entries": by_area[area.pk],
                 }
                 for area in areas
             ],
         }
+
+
+def progress_line(progress: dict) -> str:
+    """The progress of a whole adaptation or of a focus area, in one English sentence."""
+    if not progress["in_plan"]:
+        return "No entry is in the city's plan yet (adopted, adapted or its own)."
+    return (
+        f"Of {progress['in_plan']} entries in the city's plan (adopted, adapted or its own): "
+        f"{progress['done']} done ({progress['done_percent']}%), "
+        f"{progress['in_progress']} in progress, {progress['planned']} planned, "
+        f"{progress['not_started']} not started."
+    )
 
 
 CSV_COLUMNS = [
@@ -160,29 +167,17 @@ CSV_COLUMNS = [
 
 
 def write_csv(snapshot: dict, out) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow([label for _key, label in CSV_COLUMNS])
-    for area in snapshot["focus_areas"]:
-        for entry in area["entries"]:
-            row = {
-                **entry,
-                "focus_area": area["title"],
-                "model_url": (entry["model_entry"] or {}).get("url", ""),
-            }
-            writer.writerow([row[key] for key, _label in CSV_COLUMNS])
-    text.detach()
-
-
-def _progress_line(progress: dict) -> str:
-    total = progress["adopted_or_adapted"]
-    if not total:
-        return "No entry adopted or adapted yet."
-    return (
-        f"Of {total} entries adopted or adapted: {progress['done']} done, "
-        f"{progress['in_progress']} in progress, {progress['planned']} planned, "
-        f"{progress['not_started']} not started."
+    rows = (
+        {
+            **entry,
+            "focus_area": area["title"],
+            "model_url": (entry["model_entry"] or {}).get("url", ""),
+        }
+        for area in snapshot["focus_areas"]
+        for entry in area["entries"]
     )
+    notes = [snapshot["plan"]["title"], "Progress: " + progress_line(snapshot["progress"])]
+    write_table(out, CSV_COLUMNS, rows, notes=notes)
 
 
 def write_docx(snapshot: dict, out) -> None:
@@ -202,11 +197,11 @@ def write_docx(snapshot: dict, out) -> None:
         document.add_heading("Vision", level=1)
         _HtmlToDocx(document).feed(plan["vision_html"])
     document.add_heading("Progress", level=1)
-    document.add_paragraph(_progress_line(snapshot["progress"]))
+    document.add_paragraph(progress_line(snapshot["progress"]))
     document.add_paragraph(snapshot["attribution"]).italic = True
     for area in snapshot["focus_areas"]:
         document.add_heading(area["title"], level=1)
-        document.add_paragraph(_progress_line(area["progress"]))
+        document.add_paragraph(progress_line(area["progress"]))
         for entry in area["entries"]:
             document.add_heading(entry["title"], level=2)
             facts = document.add_paragraph()
@@ -236,7 +231,7 @@ def write_pdf(snapshot: dict, out) -> None:
     from weasyprint import HTML
 
     with translation.override("en"):
-        html = render_to_string("toolkit/packages/adaptation.pdf.html", {"snapshot": snapshot})
+        html = render_to_string("adaptations/adaptation.pdf.html", {"snapshot": snapshot})
     HTML(string=html, url_fetcher=_no_fetching, base_url="/").write_pdf(target=out)
 
 
@@ -257,26 +252,6 @@ def adaptation_spec(plan: Plan) -> PackageSpec:
     )
 
 
-@require_safe
-def adaptation_download(request, city: str, format: str):
-    """Send one format of a city's adaptation to whoever may read it; a full GET is counted."""
-    if format not in FORMATS:
-        raise Http404
-    city = get_object_or_404(City, slug=city)
-    plan = Plan.objects.adaptations().filter(city=city).first()
-    if plan is None or not permissions.can_see_adaptation(request.user, plan):
-        raise Http404
-    plan.city = city
-    spec = adaptation_spec(plan)
-    try:
-        path = package_file(spec, format)
-    except PackageBuildError:
-        logger.exception("Building %s (%s) failed", spec.key, format)
-        return render(request, "toolkit/download_failed.html", {"spec": spec}, status=503)
-    return package_response(
-        request,
-        spec,
-        format,
-        path,
-        record=lambda: download_record(request=request, package=spec.key, format=format),
-    )
+def adaptation_send(request, plan: Plan, format: str):
+    """Send one format of the adaptation (built first if needed); a full GET is recorded."""
+    return package_send(request, adaptation_spec(plan), format)

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from plans.adaptation_services import BulkAction, Choice
-from plans.models import Decision, Entry, FocusArea, Plan, Progress
+from plans.models import PROGRESS_FIELDS, TEXT_FIELDS, Decision, Entry, FocusArea, Plan, Progress
+from toolkit.adaptations.services import BulkAction, Choice
 
 # Markdown may hold a little HTML, which the renderer cleans. Script is refused outright, so
 # that a person who pasted it is told, rather than finding it silently gone.
@@ -44,6 +44,18 @@ class MarkdownField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         kwargs.setdefault("validators", [no_script])
         super().__init__(*args, **kwargs)
+
+
+def reason_field(**kwargs) -> forms.CharField:
+    """Why an entry does not apply to the city (the entry itself refuses it empty)."""
+    return forms.CharField(
+        label=_("Why it does not apply"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_script],
+        **kwargs,
+    )
 
 
 class AdaptationForm(forms.ModelForm):
@@ -83,7 +95,38 @@ class AdaptationForm(forms.ModelForm):
         pass
 
 
-class ProgressFieldsMixin(forms.Form):
+class AdaptationEntryForm(forms.Form):
+    """One entry of the adaptation: a new entry of the city's own, or an existing one.
+
+    A new entry chooses its focus area and kind; an entry taken from the model plan carries the
+    city's decision about it; every entry has its text and where the work stands.
+    """
+
+    focus_area = forms.ModelChoiceField(label=_("Focus area"), queryset=FocusArea.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Entry.Kind.choices)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.UNDECIDED, _("Not decided yet")),
+            (Decision.ADOPTED, _("Adopt it as it is: the model plan's text")),
+            (Decision.ADAPTED, _("Adapt it: the city's own text, edited below")),
+            (Decision.NOT_APPLICABLE, _("Not applicable to this city")),
+        ],
+    )
+    decision_note = reason_field(
+        help_text=_("Needed when the entry is not applicable: a short reason, in plain words.")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[no_script])
+    summary = MarkdownField(label=_("Summary"), rows=3)
+    body = MarkdownField(
+        label=_("Text"),
+        rows=14,
+        required=False,
+        help_text=_(
+            "Markdown: ### for a heading, - for a list item, **bold**, [text](https://link)."
+        ),
+    )
     progress = forms.ChoiceField(
         label=_("Status"), choices=Progress.choices, initial=Progress.NOT_STARTED
     )
@@ -107,88 +150,41 @@ class ProgressFieldsMixin(forms.Form):
         validators=[no_script],
         help_text=_("What was done lately, or what the work is waiting for."),
     )
-
-
-class AdaptationEntryForm(ProgressFieldsMixin, forms.Form):
-    """One entry's decision, the city's own text, and its progress."""
-
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[
-            (Decision.UNDECIDED, _("Not decided yet")),
-            (Decision.ADOPTED, _("Adopt it as it is: the model plan's text")),
-            (Decision.ADAPTED, _("Adapt it: the city's own text, edited below")),
-            (Decision.NOT_APPLICABLE, _("Not applicable to this city")),
-        ],
-    )
-    decision_note = forms.CharField(
-        label=_("Why it does not apply"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[no_script],
-        help_text=_("Needed when the entry is not applicable: a short reason, in plain words."),
-    )
-    title = forms.CharField(label=_("Title"), max_length=200, validators=[no_script])
-    summary = MarkdownField(label=_("Summary"), rows=3)
-    body = MarkdownField(
-        label=_("Text"),
-        rows=14,
-        required=False,
-        help_text=_(
-            "Markdown: ### for a heading, - for a list item, **bold**, [text](https://link)."
-        ),
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    field_order = [
-        "decision",
-        "decision_note",
-        "title",
-        "summary",
-        "body",
-        "progress",
-        "owner_department",
-        "target_date",
-        "progress_note",
-    ]
+    field_order = ["focus_area", "kind", "decision", "decision_note", *TEXT_FIELDS]
 
-    def __init__(self, *args, entry: Entry, **kwargs):
-        kwargs["initial"] = {
-            **{
-                "decision": entry.decision,
-                "decision_note": entry.decision_note,
-                "title": entry.title,
-                "summary": entry.summary,
-                "body": entry.body,
+    def __init__(self, *args, plan: Plan, entry: Entry | None = None, **kwargs):
+        if entry is not None:
+            initial = {name: getattr(entry, name) for name in ENTRY_VALUES}
+            kwargs["initial"] = {
+                **initial,
                 "progress": entry.progress or Progress.NOT_STARTED,
-                "owner_department": entry.owner_department,
-                "target_date": entry.target_date,
-                "progress_note": entry.progress_note,
                 "version": entry.version,
-            },
-            **(kwargs.get("initial") or {}),
-        }
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         self.entry = entry
-        self.is_own = entry.origin_id is None
+        self.is_new = entry is None
+        self.is_own = entry is None or entry.is_own
+        if self.is_new:
+            self.fields["focus_area"].queryset = FocusArea.objects.filter(plan=plan).active()
+            self.fields["focus_area"].empty_label = None
+            del self.fields["version"]
+        else:
+            del self.fields["focus_area"], self.fields["kind"]
         if self.is_own:
-            del self.fields["decision"]
-            del self.fields["decision_note"]
+            del self.fields["decision"], self.fields["decision_note"]
 
     def clean(self):
         cleaned = super().clean()
         _plain_line_ends(cleaned, ["summary", "body", "decision_note", "progress_note"])
-        decision = cleaned.get("decision", Decision.OWN)
-        if decision == Decision.NOT_APPLICABLE and not cleaned.get("decision_note", "").strip():
-            self.add_error("decision_note", _("Say in a few words why it does not apply."))
-        keeps_text = decision in (Decision.ADAPTED, Decision.OWN)
-        stale = cleaned.get("version") != self.entry.version  # the service reports this
+        keeps_text = cleaned.get("decision", Decision.OWN) in (Decision.ADAPTED, Decision.OWN)
+        stale = cleaned.get("version") != getattr(self.entry, "version", None)  # the service says
         if not keeps_text and not stale:
             edited = [
                 name
-                for name in ("title", "summary", "body")
+                for name in TEXT_FIELDS
                 if name in cleaned and cleaned[name] != getattr(self.entry, name)
             ]
             if edited:
@@ -208,47 +204,8 @@ class AdaptationEntryForm(ProgressFieldsMixin, forms.Form):
         return values
 
 
-class OwnEntryForm(ProgressFieldsMixin, forms.Form):
-    """One of the city's own entries, in a focus area of its choice."""
-
-    focus_area = forms.ModelChoiceField(label=_("Focus area"), queryset=FocusArea.objects.none())
-    kind = forms.ChoiceField(label=_("Kind"), choices=Entry.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, validators=[no_script])
-    summary = MarkdownField(label=_("Summary"), rows=3)
-    body = MarkdownField(
-        label=_("Text"),
-        rows=12,
-        required=False,
-        help_text=_(
-            "Markdown: ### for a heading, - for a list item, **bold**, [text](https://link)."
-        ),
-    )
-
-    field_order = [
-        "focus_area",
-        "kind",
-        "title",
-        "summary",
-        "body",
-        "progress",
-        "owner_department",
-        "target_date",
-        "progress_note",
-    ]
-
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = FocusArea.objects.filter(plan=plan).active()
-        self.fields["focus_area"].empty_label = None
-
-    def clean(self):
-        cleaned = super().clean()
-        _plain_line_ends(cleaned, ["summary", "body", "progress_note"])
-        return cleaned
-
-    @property
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
+# What an existing entry's form opens with.
+ENTRY_VALUES = ["decision", "decision_note", *TEXT_FIELDS, *PROGRESS_FIELDS]
 
 
 class BulkForm(forms.Form):
@@ -271,15 +228,6 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entries"].queryset = Entry.objects.filter(plan=plan).only("pk")
         self.fields["action"].choices = bulk_actions()
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("action") == BulkAction.NOT_APPLICABLE
-            and not cleaned.get("reason", "").strip()
-        ):
-            self.add_error("reason", _("Say in a few words why these entries do not apply."))
-        return cleaned
 
 
 def bulk_actions() -> list[tuple[str, str]]:
@@ -305,23 +253,9 @@ class ModelUpdateForm(forms.Form):
     )
     summary = MarkdownField(label=_("Summary"), rows=3, required=False)
     body = MarkdownField(label=_("Text"), rows=14, required=False)
-    decision_note = forms.CharField(
-        label=_("Why it does not apply"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[no_script],
-    )
+    decision_note = reason_field()
 
     def clean(self):
         cleaned = super().clean()
         _plain_line_ends(cleaned, ["summary", "body", "decision_note"])
-        choice = cleaned.get("choice")
-        if choice == Choice.EDIT:
-            if not cleaned.get("title", "").strip():
-                self.add_error("title", _("Enter a title."))
-            if not cleaned.get("summary", "").strip():
-                self.add_error("summary", _("Enter a summary."))
-        if choice == Choice.NOT_APPLICABLE and not cleaned.get("decision_note", "").strip():
-            self.add_error("decision_note", _("Say in a few words why it does not apply."))
         return cleaned

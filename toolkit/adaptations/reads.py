@@ -2,26 +2,25 @@
 
 Every figure here is computed by the database from the entries (aggregate queries), in a
 fixed number of queries whatever the number of entries, cities or revisions, so the pages
-that show them stay fast. Writes live in plans.adaptation_services.
+that show them stay fast. Changes live in toolkit.adaptations.services.
 """
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cities.common.numbers import percent
 from plans.models import Decision, Entry, FocusArea, ModelUpdateDismissal, Plan, Progress, Status
 from plans.revisions import FieldChange
+from toolkit.adaptations import permissions
 
-# The decisions whose implementation the roll-up follows: what the city took on from the model.
-TRACKED = (Decision.ADOPTED, Decision.ADAPTED)
-# The decisions that put an entry in the city's plan.
-IN_PLAN = (Decision.ADOPTED, Decision.ADAPTED, Decision.OWN)
+# The decisions that put an entry in the city's plan: its progress counts in every roll-up,
+# on the adaptation's pages, its city's page, its exports and the grant dashboard.
+COUNTED = (Decision.ADOPTED, Decision.ADAPTED, Decision.OWN)
 
 
 def adaptation_of(city) -> Plan | None:
@@ -34,43 +33,39 @@ def adaptation_of(city) -> Plan | None:
 
 @dataclass
 class Rollup:
-    """How far a set of adopted or adapted entries has come, and what was decided about all."""
+    """How far the entries in a city's plan have come, and what was decided about every entry."""
 
-    total: int = 0  # adopted or adapted entries: the ones whose progress rolls up
-    done: int = 0
-    in_progress: int = 0
-    planned: int = 0
-    not_started: int = 0
+    total: int = 0  # entries in the city's plan (COUNTED): the ones whose progress rolls up
+    progress: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Progress.values, 0))
     decisions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Decision.values, 0))
 
-    def add(self, other: "Rollup") -> None:
-        for name in ("total", "done", "in_progress", "planned", "not_started"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for key, count in other.decisions.items():
-            self.decisions[key] += count
+    @classmethod
+    def from_row(cls, row: dict) -> "Rollup":
+        return cls(
+            total=row["total"],
+            progress={key: row[f"progress_{key}"] for key in Progress.values},
+            decisions={key: row[f"decision_{key}"] for key in Decision.values},
+        )
 
-    @staticmethod
-    def _percent(part: int, whole: int) -> int:
-        return round(100 * part / whole) if whole else 0
+    def add(self, other: "Rollup") -> None:
+        self.total += other.total
+        for counts, more in ((self.progress, other.progress), (self.decisions, other.decisions)):
+            for key, count in more.items():
+                counts[key] += count
 
     @property
     def segments(self) -> list[dict]:
-        """Each status with its count and share, in the order a bar draws them."""
+        """Each status with its count and share, in the order a bar draws them (done first)."""
         shown, offset = [], 0
-        for key, label, count in (
-            (Progress.DONE, Progress.DONE.label, self.done),
-            (Progress.IN_PROGRESS, Progress.IN_PROGRESS.label, self.in_progress),
-            (Progress.PLANNED, Progress.PLANNED.label, self.planned),
-            (Progress.NOT_STARTED, Progress.NOT_STARTED.label, self.not_started),
-        ):
-            percent = self._percent(count, self.total)
+        for status in reversed(Progress):
+            count = self.progress[status]
             width = 100 * count / self.total if self.total else 0
             shown.append(
                 {
-                    "key": key,
-                    "label": label,
+                    "key": status.value,
+                    "label": status.label,
                     "count": count,
-                    "percent": percent,
+                    "percent": percent(count, self.total),
                     # For the SVG bar: where each segment starts and how wide it is (in %).
                     "x": f"{offset:.2f}",
                     "width": f"{width:.2f}",
@@ -78,6 +73,26 @@ class Rollup:
             )
             offset += width
         return shown
+
+    @property
+    def done(self) -> int:
+        return self.progress[Progress.DONE]
+
+    @property
+    def in_progress(self) -> int:
+        return self.progress[Progress.IN_PROGRESS]
+
+    @property
+    def planned(self) -> int:
+        return self.progress[Progress.PLANNED]
+
+    @property
+    def not_started(self) -> int:
+        return self.progress[Progress.NOT_STARTED]
+
+    @property
+    def done_percent(self) -> int:
+        return percent(self.done, self.total)
 
     @property
     def adopted(self) -> int:
@@ -100,44 +115,27 @@ class Rollup:
         return self.decisions[Decision.UNDECIDED]
 
     @property
-    def decided(self) -> int:
-        return sum(n for key, n in self.decisions.items() if key != Decision.UNDECIDED)
-
-    @property
     def decision_counts(self) -> list[tuple[str, str, int]]:
         return [(key, label, self.decisions[key]) for key, label in Decision.choices]
 
-    @property
-    def done_percent(self) -> int:
-        return self._percent(self.done, self.total)
 
-
-def _rollup_rows(entries) -> dict[int, Rollup]:
-    tracked = Q(decision__in=TRACKED)
+def _rollups(entries, by: str) -> dict[int, Rollup]:
+    """The roll-up of `entries` grouped by the column `by` (one query)."""
+    counted = Q(decision__in=COUNTED)
     rows = (
-        entries.order_by()
-        .values("focus_area_id")
+        entries.filter(status=Status.ACTIVE)
+        .order_by()
+        .values(by)
         .annotate(
-            total=Count("pk", filter=tracked),
-            done=Count("pk", filter=tracked & Q(progress=Progress.DONE)),
-            in_progress=Count("pk", filter=tracked & Q(progress=Progress.IN_PROGRESS)),
-            planned=Count("pk", filter=tracked & Q(progress=Progress.PLANNED)),
-            not_started=Count("pk", filter=tracked & Q(progress=Progress.NOT_STARTED)),
+            total=Count("pk", filter=counted),
+            **{
+                f"progress_{key}": Count("pk", filter=counted & Q(progress=key))
+                for key in Progress.values
+            },
             **{f"decision_{key}": Count("pk", filter=Q(decision=key)) for key in Decision.values},
         )
     )
-    result = {}
-    for row in rows:
-        rollup = Rollup(
-            total=row["total"],
-            done=row["done"],
-            in_progress=row["in_progress"],
-            planned=row["planned"],
-            not_started=row["not_started"],
-        )
-        rollup.decisions = {key: row[f"decision_{key}"] for key in Decision.values}
-        result[row["focus_area_id"]] = rollup
-    return result
+    return {row[by]: Rollup.from_row(row) for row in rows}
 
 
 @dataclass
@@ -151,7 +149,7 @@ class PlanRollup:
 
 def progress_rollup(plan: Plan) -> PlanRollup:
     """Progress and decisions of each focus area and of the whole adaptation (one query)."""
-    by_area = _rollup_rows(Entry.objects.filter(plan=plan, status=Status.ACTIVE))
+    by_area = _rollups(Entry.objects.filter(plan=plan), "focus_area_id")
     whole = Rollup()
     for rollup in by_area.values():
         whole.add(rollup)
@@ -160,29 +158,37 @@ def progress_rollup(plan: Plan) -> PlanRollup:
 
 def progress_rollups(plans: list[Plan]) -> dict[int, Rollup]:
     """The whole-plan roll-up of several adaptations at once (one query), by plan id."""
-    tracked = Q(decision__in=TRACKED)
-    rows = (
-        Entry.objects.filter(plan__in=plans, status=Status.ACTIVE)
-        .order_by()
-        .values("plan_id")
-        .annotate(
-            total=Count("pk", filter=tracked),
-            done=Count("pk", filter=tracked & Q(progress=Progress.DONE)),
-            in_progress=Count("pk", filter=tracked & Q(progress=Progress.IN_PROGRESS)),
-            planned=Count("pk", filter=tracked & Q(progress=Progress.PLANNED)),
-            not_started=Count("pk", filter=tracked & Q(progress=Progress.NOT_STARTED)),
-        )
+    return _rollups(Entry.objects.filter(plan__in=plans), "plan_id")
+
+
+def city_progress(city_ref: str = "pk") -> dict[str, Coalesce]:
+    """Annotations for a City queryset: `adaptation_tracked` and `adaptation_done`.
+
+    The same count as the roll-ups: the active entries of the city's adaptation that are in its
+    plan (COUNTED), and those of them done. `city_ref` names the city in the outer query.
+    """
+    counted = Entry.objects.filter(
+        plan__kind=Plan.Kind.ADAPTATION,
+        plan__city=OuterRef(city_ref),
+        status=Status.ACTIVE,
+        decision__in=COUNTED,
     )
+
+    def count(entries):
+        rows = entries.order_by().values("plan__city").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows[:1]), 0)
+
     return {
-        row["plan_id"]: Rollup(
-            total=row["total"],
-            done=row["done"],
-            in_progress=row["in_progress"],
-            planned=row["planned"],
-            not_started=row["not_started"],
-        )
-        for row in rows
+        "adaptation_tracked": count(counted),
+        "adaptation_done": count(counted.filter(progress=Progress.DONE)),
     }
+
+
+def city_done_percent(city) -> int | None:
+    """The share of its plan's entries a city annotated with city_progress() has done."""
+    if not city.adaptation_tracked:
+        return None
+    return percent(city.adaptation_done, city.adaptation_tracked)
 
 
 # --- The model text an entry was taken from ----------------------------------------------------
@@ -191,25 +197,23 @@ def progress_rollups(plans: list[Plan]) -> dict[int, Rollup]:
 def base_revisions(entries) -> dict[int, object]:
     """For each entry taken from the model, the model's revision it is based on (one query).
 
-    Keyed by the adaptation entry's id. The revision is read from the model entry's history:
-    the stored version numbered `origin_version`.
+    Keyed by the adaptation entry's id: what Entry.base_revision() reads for one entry.
     """
     wanted = {(e.origin_id, e.origin_version) for e in entries if e.origin_id}
     if not wanted:
         return {}
-    history = Entry.history.model
     condition = Q()
     for origin_id, version in wanted:
         condition |= Q(id=origin_id, version=version)
     found = {}
     # The newest record of each version wins (a version is normally recorded once).
-    for revision in history.objects.filter(condition).order_by("history_id"):
+    for revision in Entry.history.filter(condition).order_by("history_id"):
         found[(revision.id, revision.version)] = revision
     return {e.pk: found.get((e.origin_id, e.origin_version)) for e in entries if e.origin_id}
 
 
-def base_revisions_of_plan(plan: Plan, decisions=(Decision.ADAPTED,)) -> dict[int, object]:
-    """The base revisions of a plan's entries with these decisions, by model entry id (one query).
+def base_revisions_of_plan(plan: Plan, decisions=(Decision.ADAPTED,)) -> dict[tuple, object]:
+    """The base revisions of a plan's entries with these decisions, by (model id, version).
 
     A join rather than a list of ids: the query stays the same size whatever the data.
     """
@@ -220,7 +224,7 @@ def base_revisions_of_plan(plan: Plan, decisions=(Decision.ADAPTED,)) -> dict[in
         origin_version=OuterRef("version"),
     )
     found = {}
-    for revision in Entry.history.model.objects.filter(Exists(copies)).order_by("history_id"):
+    for revision in Entry.history.filter(Exists(copies)).order_by("history_id"):
         found[(revision.id, revision.version)] = revision
     return found
 
@@ -315,6 +319,12 @@ def _added_model_entries(plan: Plan):
     return Entry.objects.of_model_plan().active().exclude(Exists(copies)).exclude(Exists(dismissed))
 
 
+def _update_of(copy: Entry) -> ModelUpdate:
+    model = copy.origin
+    retired = model.is_retired or model.focus_area.is_retired
+    return ModelUpdate(UpdateKind.RETIRED if retired else UpdateKind.CHANGED, model, copy)
+
+
 def pending_update_count(plan: Plan) -> int:
     """How many updates from the model plan wait for the city's review (two counts)."""
     return _changed_copies(plan).count() + _added_model_entries(plan).count()
@@ -322,12 +332,12 @@ def pending_update_count(plan: Plan) -> int:
 
 def pending_updates(plan: Plan) -> list[ModelUpdate]:
     """Every update from the model plan waiting for review, in the model's reading order."""
-    updates = []
-    for copy in _changed_copies(plan).select_related("origin", "origin__focus_area", "focus_area"):
-        model = copy.origin
-        retired = model.is_retired or model.focus_area.is_retired
-        kind = UpdateKind.RETIRED if retired else UpdateKind.CHANGED
-        updates.append(ModelUpdate(kind=kind, model_entry=model, copy=copy))
+    updates = [
+        _update_of(copy)
+        for copy in _changed_copies(plan).select_related(
+            "origin", "origin__focus_area", "focus_area"
+        )
+    ]
     for model in _added_model_entries(plan).select_related("focus_area"):
         updates.append(ModelUpdate(kind=UpdateKind.ADDED, model_entry=model, copy=None))
     updates.sort(
@@ -340,9 +350,8 @@ def pending_update_for(plan: Plan, model_entry: Entry) -> ModelUpdate | None:
     """The update waiting for review about one model entry, or None (handled or none)."""
     copy = _changed_copies(plan).filter(origin=model_entry).select_related("focus_area").first()
     if copy is not None:
-        retired = model_entry.is_retired or model_entry.focus_area.is_retired
-        kind = UpdateKind.RETIRED if retired else UpdateKind.CHANGED
-        return ModelUpdate(kind=kind, model_entry=model_entry, copy=copy)
+        copy.origin = model_entry
+        return _update_of(copy)
     if _added_model_entries(plan).filter(pk=model_entry.pk).exists():
         return ModelUpdate(kind=UpdateKind.ADDED, model_entry=model_entry, copy=None)
     return None
@@ -355,83 +364,6 @@ def model_revision(model_entry: Entry, version: int | None):
     return model_entry.history.filter(version=version).order_by("-history_id").first()
 
 
-# --- Adoption across cities --------------------------------------------------------------------
-
-ADOPTION_DECISIONS = (Decision.ADOPTED, Decision.ADAPTED, Decision.NOT_APPLICABLE)
-
-
-@dataclass
-class Adoption:
-    decision: str
-    label: str
-    cities: list  # (name, slug) of each city, by name
-
-    @property
-    def count(self) -> int:
-        return len(self.cities)
-
-
-def adoption_of(model_entry: Entry) -> list[Adoption]:
-    """How published adaptations decided about a model entry, with the cities (one query)."""
-    rows = (
-        Entry.objects.filter(
-            origin=model_entry,
-            plan__kind=Plan.Kind.ADAPTATION,
-            plan__status=Plan.Status.PUBLISHED,
-            decision__in=ADOPTION_DECISIONS,
-        )
-        .order_by("plan__city__name")
-        .values_list("decision", "plan__city__name", "plan__city__slug", "slug")
-    )
-    by_decision = defaultdict(list)
-    for decision, name, slug, entry_slug in rows:
-        by_decision[decision].append({"name": name, "slug": slug, "entry_slug": entry_slug})
-    labels = {
-        Decision.ADOPTED: _("Adopted as it is"),
-        Decision.ADAPTED: _("Adapted"),
-        Decision.NOT_APPLICABLE: _("Marked not applicable"),
-    }
-    return [Adoption(key, labels[key], by_decision[key]) for key in ADOPTION_DECISIONS]
-
-
-def adoption_count():
-    """An annotation for model entries: how many published adaptations adopted or adapted each."""
-    copies = (
-        Entry.objects.filter(
-            origin=OuterRef("pk"),
-            decision__in=TRACKED,
-            plan__kind=Plan.Kind.ADAPTATION,
-            plan__status=Plan.Status.PUBLISHED,
-        )
-        .order_by()
-        .values("origin")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(copies), 0)
-
-
-_ADOPTION_GENERATION = "plans:adoption-generation"
-
-
-def adoption_generation() -> str:
-    """A marker of the adoption figures, read from the cache (no query): a key for cached pages.
-
-    It changes whenever an adaptation changes (adoption_changed). When the cache has lost it, a
-    new random one is made, so a figure cached under an older marker is never served again.
-    """
-    value = cache.get(_ADOPTION_GENERATION)
-    if value is None:
-        cache.add(_ADOPTION_GENERATION, uuid.uuid4().hex, None)
-        value = cache.get(_ADOPTION_GENERATION) or ""
-    return value
-
-
-def adoption_changed() -> None:
-    """Say that adoption figures may have changed: pages cached with them are drawn again."""
-    cache.set(_ADOPTION_GENERATION, uuid.uuid4().hex, None)
-
-
 # --- The city's page ---------------------------------------------------------------------------
 
 
@@ -440,12 +372,17 @@ def city_section(city, user) -> dict | None:
 
     An editor or lead of a city without one is offered to start it; anyone else sees nothing.
     """
-    from plans import permissions
-
     plan = adaptation_of(city)
-    can_edit = permissions.can_edit_adaptation(user, city)
     if plan is None:
-        return {"plan": None, "can_start": True} if can_edit else None
+        return (
+            {"plan": None, "can_start": True}
+            if permissions.can_start_adaptation(user, city)
+            else None
+        )
     if not permissions.can_see_adaptation(user, plan):
         return None
-    return {"plan": plan, "rollup": progress_rollup(plan).whole, "can_edit": can_edit}
+    return {
+        "plan": plan,
+        "rollup": progress_rollup(plan).whole,
+        "can_edit": permissions.can_edit_adaptation(user, plan),
+    }

@@ -5,57 +5,45 @@ entry is copied, each copy remembering the model entry it came from and that ent
 (`origin`, `origin_version`). The city then decides entry by entry, adds its own, records its
 progress, and reviews what the model plan changes afterwards. Nothing here changes a city's
 text unless one of its members asked for it.
+
+The rules about one entry's decision are methods of plans.models.Entry (adopt, adapt,
+mark_not_applicable, ...); every service here, the bulk one included, calls them. A refusal is
+a DomainError (cities.common.errors) that the page shows next to the field it names.
 """
 
-import functools
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.adaptations import adoption_changed, base_revisions, model_revision
+from cities.common import cache
+from cities.common.errors import DomainError
+from cities.common.slugs import unique_slug
 from plans.models import (
+    PROGRESS_FIELDS,
+    RESERVED_SLUGS,
+    TEXT_FIELDS,
     Decision,
     Entry,
     FocusArea,
     ModelUpdateDismissal,
+    NotForThisEntry,
     Plan,
     Progress,
     Status,
     plan_touch,
 )
 from plans.revisions import Reason, entry_revisions_record, focus_area_revisions_record
-from plans.services import StaleEditError, _next_order, _save, _slug_for
+from plans.services import StaleEditError, _next_order, _save
+from toolkit.adaptations.reads import base_revisions
 
 PLAN_FIELDS = ["title", "summary", "vision"]
-# What a city's entry takes from the model entry: on starting, and on accepting an update.
-MODEL_FIELDS = [
-    "kind",
-    "title",
-    "summary",
-    "body",
-    "source_id",
-    "cost",
-    "effort",
-    "departments",
-    "horizon",
-    "funder",
-    "eligibility",
-    "cycle",
-]
-TEXT_FIELDS = ["title", "summary", "body"]
-PROGRESS_FIELDS = ["progress", "owner_department", "target_date", "progress_note"]
 EMPTY_RELATIONS = {"core_values": [], "tags": [], "also_sources": [], "related": []}
 
 
-class AdaptationError(Exception):
-    """A change that cannot be made; the message says why, for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AdaptationError(DomainError):
+    """A change to an adaptation that cannot be made; the message says why, and nothing changed."""
 
 
 class AdaptationExists(AdaptationError):
@@ -93,40 +81,8 @@ class UpdateChangedAgain(AdaptationError):
         )
 
 
-def _changes_adoption(service):
-    """The service may change the figures of adoption across cities: redraw pages showing them.
-
-    Once now (a reader in a test, or in this request, sees it at once) and once more after the
-    commit, so a page drawn in between from the old rows is not kept.
-    """
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        result = service(*args, **kwargs)
-        adoption_changed()
-        transaction.on_commit(adoption_changed)
-        return result
-
-    return wrapper
-
-
 def _relations(entries) -> dict[int, dict]:
     return {entry.pk: dict(EMPTY_RELATIONS) for entry in entries}
-
-
-def _copy_of(model_entry: Entry, *, plan: Plan, focus_area: FocusArea, slug: str) -> Entry:
-    return Entry(
-        plan=plan,
-        focus_area=focus_area,
-        slug=slug,
-        order=model_entry.order,
-        status=Status.ACTIVE,
-        origin=model_entry,
-        origin_version=model_entry.version,
-        decision=Decision.UNDECIDED,
-        progress=Progress.NOT_STARTED,
-        **{name: getattr(model_entry, name) for name in MODEL_FIELDS},
-    )
 
 
 def _area_copy(model_area: FocusArea, *, plan: Plan) -> FocusArea:
@@ -140,8 +96,11 @@ def _area_copy(model_area: FocusArea, *, plan: Plan) -> FocusArea:
     )
 
 
+def _free_slug(queryset, slug: str, *, fallback: str) -> str:
+    return unique_slug(queryset, slug, max_length=80, fallback=fallback, reserved=RESERVED_SLUGS)
+
+
 @transaction.atomic
-@_changes_adoption
 def adaptation_start(*, city, values: dict[str, Any], by) -> Plan:
     """Start a city's adaptation: a draft holding a copy of every active model entry."""
     model = Plan.objects.model_plan()
@@ -174,7 +133,7 @@ def adaptation_start(*, city, values: dict[str, Any], by) -> Plan:
     focus_area_revisions_record(areas, reason=Reason.ADAPT, user=by, created=True)
     by_origin = {area.origin_id: area for area in areas}
     copies = [
-        _copy_of(entry, plan=plan, focus_area=by_origin[entry.focus_area_id], slug=entry.slug)
+        Entry.taken_from(entry, focus_area=by_origin[entry.focus_area_id], slug=entry.slug)
         for entry in Entry.objects.filter(plan=model, focus_area__in=model_areas)
         .filter(status=Status.ACTIVE)
         .order_by("focus_area__order", "order", "pk")
@@ -184,6 +143,7 @@ def adaptation_start(*, city, values: dict[str, Any], by) -> Plan:
         copies, relations=_relations(copies), reason=Reason.ADAPT, user=by, created=True
     )
     plan_touch(plan.pk)
+    cache.changed()  # bulk writes send no signal
     plan.refresh_from_db()
     return plan
 
@@ -196,7 +156,6 @@ def _save_plan(plan: Plan, *, by, reason: str) -> None:
 
 
 @transaction.atomic
-@_changes_adoption
 def adaptation_update(*, plan: Plan, values: dict[str, Any], by) -> Plan:
     """Save the adaptation's title, summary and vision."""
     current = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -212,7 +171,6 @@ def adaptation_update(*, plan: Plan, values: dict[str, Any], by) -> Plan:
 
 
 @transaction.atomic
-@_changes_adoption
 def adaptation_publish(*, plan: Plan, by) -> bool:
     """Make the adaptation public; False when it already was."""
     current = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -226,7 +184,6 @@ def adaptation_publish(*, plan: Plan, by) -> bool:
 
 
 @transaction.atomic
-@_changes_adoption
 def adaptation_unpublish(*, plan: Plan, by) -> bool:
     """Hide the adaptation from the public again (nothing is deleted); False when it was a draft."""
     current = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -240,54 +197,14 @@ def adaptation_unpublish(*, plan: Plan, by) -> bool:
 # --- Entries -----------------------------------------------------------------------------------
 
 
-def base_text(entry: Entry) -> dict[str, str]:
-    """The model's title, summary and text the entry is based on (its origin at origin_version)."""
-    revision = base_revisions([entry]).get(entry.pk)
-    if revision is None:
-        raise AdaptationError(
-            _("The model text this entry was taken from is not on record, so it cannot be reset.")
-        )
-    return {name: getattr(revision, name) for name in TEXT_FIELDS}
-
-
-def _apply(current: Entry, values: dict[str, Any]) -> None:
-    """Set a decision, the city's text and the progress fields on an entry (not saved)."""
-    decision = values.get("decision", current.decision)
-    if current.origin_id is None:
-        decision = Decision.OWN
-    if decision == Decision.ADOPTED and current.decision != Decision.ADOPTED:
-        # Adopted as it is: the text is the model's, as it was when the city took it.
-        for name, value in base_text(current).items():
-            setattr(current, name, value)
-    elif decision in (Decision.ADAPTED, Decision.OWN):
-        for name in TEXT_FIELDS:
-            if name in values:
-                setattr(current, name, values[name])
-    note = (values.get("decision_note", current.decision_note) or "").strip()
-    if decision == Decision.NOT_APPLICABLE and not note:
-        raise AdaptationError(_("Say in a few words why it does not apply."))
-    current.decision = decision
-    current.decision_note = note if decision == Decision.NOT_APPLICABLE else ""
-    for name in PROGRESS_FIELDS:
-        if name in values:
-            setattr(current, name, values[name])
-    if not current.progress:
-        current.progress = Progress.NOT_STARTED
-
-
 def _fields_of(entry: Entry) -> tuple:
     return tuple(
         getattr(entry, name)
-        for name in [*TEXT_FIELDS, "decision", "decision_note", *PROGRESS_FIELDS]
+        for name in [*TEXT_FIELDS, "decision", "decision_note", "origin_version", *PROGRESS_FIELDS]
     )
 
 
-def _lock(entry: Entry) -> Entry:
-    return Entry.objects.select_for_update().get(pk=entry.pk)
-
-
 @transaction.atomic
-@_changes_adoption
 def adaptation_entry_update(
     *, entry: Entry, values: dict[str, Any], expected_version: int, by
 ) -> tuple[Entry, bool]:
@@ -295,86 +212,79 @@ def adaptation_entry_update(
 
     Refused (StaleEditError) when someone saved the entry after the form was opened.
     """
-    current = _lock(entry)
+    current = Entry.objects.select_for_update().get(pk=entry.pk)
     if current.version != expected_version:
         raise StaleEditError(current)
     before = _fields_of(current)
-    _apply(current, values)
+    current.decide(
+        values.get("decision", current.decision),
+        text={name: values[name] for name in TEXT_FIELDS if name in values},
+        reason=values.get("decision_note", current.decision_note),
+    )
+    current.record_progress(**{name: values[name] for name in PROGRESS_FIELDS if name in values})
     if _fields_of(current) == before:
         return current, False
-    current.full_clean(exclude=["slug"], validate_constraints=False)
     _save(current, by=by, reason=Reason.DECIDE)
     return current, True
 
 
 @transaction.atomic
-@_changes_adoption
 def adaptation_entry_create(*, plan: Plan, values: dict[str, Any], by) -> Entry:
-    """Add one of the city's own entries, at the end of its focus area."""
+    """Add one of the city's own entries, at the end of its focus area, under a free address."""
     entry = Entry(
         plan=plan,
         focus_area=values["focus_area"],
         kind=values["kind"],
         decision=Decision.OWN,
+        progress=Progress.NOT_STARTED,
         **{name: values.get(name, "") for name in TEXT_FIELDS},
     )
-    entry.slug = _slug_for(Entry, plan=plan, slug="", title=values.get("title", ""))
-    for name in PROGRESS_FIELDS:
-        if name in values:
-            setattr(entry, name, values[name])
-    entry.progress = entry.progress or Progress.NOT_STARTED
+    entry.slug = _free_slug(Entry.objects.filter(plan=plan), entry.title, fallback="entry")
     entry.order = _next_order(Entry.objects.filter(focus_area=entry.focus_area))
-    if entry.focus_area.plan_id != plan.pk:
-        raise ValidationError({"focus_area": _("Choose a focus area of this adaptation.")})
+    entry.record_progress(**{name: values[name] for name in PROGRESS_FIELDS if name in values})
     entry.full_clean(validate_constraints=False)
     _save(entry, by=by, reason=Reason.CREATE)
     return entry
 
 
 class BulkAction:
-    ADOPT = "adopted"
-    NOT_APPLICABLE = "not-applicable"
+    ADOPT = Decision.ADOPTED.value
+    NOT_APPLICABLE = Decision.NOT_APPLICABLE.value
     PROGRESS = tuple(Progress.values)
 
 
 @transaction.atomic
-@_changes_adoption
 def adaptation_entries_bulk(
     *, plan: Plan, entry_ids: list[int], action: str, reason: str = "", by
 ) -> tuple[int, int]:
     """Apply one decision or status to several entries; returns (changed, left as they were).
 
-    Entries that cannot take the action (the city's own entries cannot be "adopted" or "not
-    applicable") are left as they were and counted as such.
+    Each entry takes it through the same method as on its own form. Those that cannot take it
+    (NotForThisEntry: the city's own entries cannot be adopted) are left as they were and
+    counted; any other refusal (a missing reason) changes nothing at all.
     """
+    if action not in (BulkAction.ADOPT, BulkAction.NOT_APPLICABLE, *BulkAction.PROGRESS):
+        raise AdaptationError(_("Choose what to do with the chosen entries."))
     entries = list(
         Entry.objects.select_for_update()
         .filter(plan=plan, pk__in=entry_ids, status=Status.ACTIVE)
+        .prefetch_related("focus_area")
         .order_by("pk")
     )
-    if action == BulkAction.NOT_APPLICABLE and not reason.strip():
-        raise AdaptationError(_("Say in a few words why these entries do not apply."))
     bases = base_revisions([e for e in entries if e.decision != Decision.ADOPTED])
     changed, skipped = [], len(entry_ids) - len(entries)
     for entry in entries:
         before = _fields_of(entry)
-        if action == BulkAction.ADOPT:
-            if entry.origin_id is None or bases.get(entry.pk, True) is None:
-                skipped += 1
-                continue
-            if entry.decision != Decision.ADOPTED:
-                for name in TEXT_FIELDS:
-                    setattr(entry, name, getattr(bases[entry.pk], name))
-                entry.decision, entry.decision_note = Decision.ADOPTED, ""
-        elif action == BulkAction.NOT_APPLICABLE:
-            if entry.origin_id is None:
-                skipped += 1
-                continue
-            entry.decision, entry.decision_note = Decision.NOT_APPLICABLE, reason.strip()
-        elif action in BulkAction.PROGRESS:
-            entry.progress = action
-        else:
-            raise AdaptationError(_("Choose what to do with the chosen entries."))
+        try:
+            if action == BulkAction.ADOPT:
+                entry.adopt(bases.get(entry.pk))
+            elif action == BulkAction.NOT_APPLICABLE:
+                entry.mark_not_applicable(reason)
+            else:
+                entry.record_progress(progress=action)
+        except NotForThisEntry:
+            skipped += 1
+            continue
         if _fields_of(entry) == before:
             skipped += 1
             continue
@@ -390,6 +300,7 @@ def adaptation_entries_bulk(
             changed, relations=_relations(changed), reason=Reason.DECIDE, user=by, created=False
         )
         plan_touch(plan.pk)
+        cache.changed()  # bulk writes send no signal
     return len(changed), skipped
 
 
@@ -421,22 +332,14 @@ def _area_for(model_area: FocusArea, *, plan: Plan, by) -> FocusArea:
     area = FocusArea.objects.filter(plan=plan, origin=model_area).first()
     if area is None:
         area = _area_copy(model_area, plan=plan)
-        if FocusArea.objects.filter(plan=plan, slug=area.slug).exists():
-            area.slug = _free_slug(FocusArea, plan=plan, slug=area.slug)
-        area.order = _next_order(FocusArea.objects.filter(plan=plan))
+        areas = FocusArea.objects.filter(plan=plan)
+        area.slug = _free_slug(areas, area.slug, fallback="focus-area")
+        area.order = _next_order(areas)
         _save(area, by=by, reason=Reason.SYNC)
     return area
 
 
-def _free_slug(model, *, plan: Plan, slug: str) -> str:
-    number = 2
-    while model.objects.filter(plan=plan, slug=f"{slug}-{number}").exists():
-        number += 1
-    return f"{slug}-{number}"[:80]
-
-
 @transaction.atomic
-@_changes_adoption
 def model_update_accept(
     *,
     plan: Plan,
@@ -454,22 +357,20 @@ def model_update_accept(
     (UpdateChangedAgain), or when a colleague saved the city's entry meanwhile (StaleEditError).
     """
     values = values or {}
+    if choice not in Choice.ALL:
+        raise AdaptationError(_("Choose what to do with this update."))
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one review at a time per city
     model = Entry.objects.select_related("focus_area").get(pk=model_entry.pk)
     copy = Entry.objects.select_for_update().filter(plan=plan, origin=model).first()
-    if copy is None and choice != Choice.ADD:
-        raise UpdateAlreadyHandled(model.title)
-    if copy is not None and choice == Choice.ADD:
+    if (copy is None) != (choice == Choice.ADD):
         raise UpdateAlreadyHandled(model.title)
     _check_pending(plan=plan, model=model, copy=copy, seen_version=seen_version)
     ModelUpdateDismissal.objects.filter(plan=plan, model_entry=model).delete()
 
     if choice == Choice.ADD:
         area = _area_for(model.focus_area, plan=plan, by=by)
-        slug = model.slug
-        if Entry.objects.filter(plan=plan, slug=slug).exists():
-            slug = _free_slug(Entry, plan=plan, slug=slug)
-        entry = _copy_of(model, plan=plan, focus_area=area, slug=slug)
+        slug = _free_slug(Entry.objects.filter(plan=plan), model.slug, fallback="entry")
+        entry = Entry.taken_from(model, focus_area=area, slug=slug)
         entry.order = _next_order(Entry.objects.filter(focus_area=area))
         entry.full_clean(validate_constraints=False)
         _save(entry, by=by, reason=Reason.SYNC)
@@ -478,33 +379,20 @@ def model_update_accept(
     if expected_version is not None and copy.version != expected_version:
         raise StaleEditError(copy)
     if choice == Choice.TAKE_MODEL:
-        for name in MODEL_FIELDS:
-            setattr(copy, name, getattr(model, name))
-        if copy.decision == Decision.ADAPTED:
-            copy.decision = Decision.ADOPTED
         if model.focus_area_id != copy.focus_area.origin_id:
             copy.focus_area = _area_for(model.focus_area, plan=plan, by=by)
-    elif choice == Choice.EDIT:
-        for name in TEXT_FIELDS:
-            if name in values:
-                setattr(copy, name, values[name])
-        copy.decision = Decision.ADAPTED
-        copy.decision_note = ""
-    elif choice == Choice.NOT_APPLICABLE:
-        reason = (values.get("decision_note") or "").strip()
-        if not reason:
-            raise AdaptationError(_("Say in a few words why it does not apply."))
-        copy.decision, copy.decision_note = Decision.NOT_APPLICABLE, reason
-    elif choice != Choice.KEEP_OURS:
-        raise AdaptationError(_("Choose what to do with this update."))
-    copy.origin_version = model.version
-    copy.full_clean(exclude=["slug"], validate_constraints=False)
+        copy.take_model_version(model)
+    else:
+        if choice == Choice.EDIT:
+            copy.adapt(**{name: values.get(name, getattr(copy, name)) for name in TEXT_FIELDS})
+        elif choice == Choice.NOT_APPLICABLE:
+            copy.mark_not_applicable(values.get("decision_note", ""))
+        copy.rebase(model)
     _save(copy, by=by, reason=Reason.SYNC)
     return copy
 
 
 @transaction.atomic
-@_changes_adoption
 def model_update_dismiss(*, plan: Plan, model_entry: Entry, seen_version: int, by) -> None:
     """Set an update aside, changing nothing in the city's text, until the model changes again."""
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
@@ -521,11 +409,3 @@ def model_update_dismiss(*, plan: Plan, model_entry: Entry, seen_version: int, b
         dismissal.dismissed_at = timezone.now()
         dismissal.save()
     plan_touch(plan.pk)
-
-
-def model_text_at(model_entry: Entry, version: int | None) -> dict[str, str] | None:
-    """The model entry's title, summary and text at a version, or None when not on record."""
-    revision = model_revision(model_entry, version)
-    if revision is None:
-        return None
-    return {name: getattr(revision, name) for name in TEXT_FIELDS}

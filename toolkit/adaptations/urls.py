@@ -1,13 +1,12 @@
 from django.urls import path
 
-from plans import adaptation_views as views
+from toolkit.adaptations import views
 
 app_name = "adaptations"
 
 # Mounted at /adaptations/. A city's adaptation is addressed by the city's slug
-# (/adaptations/west-hollywood/), its entries by their slug in the adaptation, and the
-# updates from the model plan by the model entry's slug. (The exports are served by the
-# toolkit app, at /adaptations/<city>/downloads/<format>/.)
+# (/adaptations/west-hollywood/), its entries by their slug in the adaptation, the updates
+# from the model plan by the model entry's slug, and its exports by their format.
 urlpatterns = [
     path("", views.AdaptationListView.as_view(), name="adaptation-list"),
     path("<slug:city>/", views.AdaptationDetailView.as_view(), name="adaptation-detail"),
@@ -18,6 +17,11 @@ urlpatterns = [
         "<slug:city>/unpublish/",
         views.AdaptationUnpublishView.as_view(),
         name="adaptation-unpublish",
+    ),
+    path(
+        "<slug:city>/downloads/<slug:format>/",
+        views.AdaptationDownloadView.as_view(),
+        name="adaptation-download",
     ),
     path("<slug:city>/summary/", views.AdaptationSummaryView.as_view(), name="adaptation-summary"),
     path("<slug:city>/changes/", views.AdaptationChangesView.as_view(), name="adaptation-changes"),

@@ -1,42 +1,48 @@
 """A city's adaptation of the model plan: read it, start it, decide entry by entry, publish it,
-compare it with the model, and bring it up to date with the model plan's changes.
+compare it with the model, bring it up to date with the model plan's changes, download it.
 
-Who may do what is decided in plans.permissions. A draft is shown only to the city's members
-and the coordinators: anyone else gets the same "not found" page as for a city with no
-adaptation, so a draft's existence never leaks.
+Each view names the rule it needs from toolkit.adaptations.permissions (cities.common.views:
+someone not signed in is asked to sign in, someone without the right gets the site's one
+refusal page). A draft is shown only to the city's members and the coordinators: anyone else
+gets the same "not found" page as for a city with no adaptation, so a draft's existence never
+leaks.
 """
 
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities.common import cache
+from cities.common.errors import show_on_form
+from cities.common.redirects import redirect_next
+from cities.common.views import RequiresMixin
 from cities.models import City, Region
-from plans import adaptation_services as services
-from plans import permissions
-from plans.adaptation_forms import (
+from plans.models import Decision, Entry, FocusArea, Plan, Status
+from plans.revisions import FieldChange, revisions_compare
+from plans.services import StaleEditError
+from plans.views import HistoryMixin
+from toolkit.adaptations import exports, permissions, services
+from toolkit.adaptations.forms import (
     AdaptationEntryForm,
     AdaptationForm,
     BulkForm,
     ModelUpdateForm,
-    OwnEntryForm,
     bulk_actions,
 )
-from plans.adaptations import (
+from toolkit.adaptations.reads import (
     UpdateKind,
-    base_revisions,
     city_changes,
     model_revision,
     pending_update_count,
@@ -46,78 +52,52 @@ from plans.adaptations import (
     progress_rollups,
     text_changes,
 )
-from plans.models import Decision, Entry, FocusArea, Plan, Status
-from plans.revisions import FieldChange, revisions_compare
-from plans.services import StaleEditError
-from plans.views import HistoryMixin, plan_fragment
-
-# The export formats of an adaptation (served by toolkit.adaptation_packages).
-EXPORT_FORMATS = [
-    ("pdf", gettext_lazy("PDF, to print or share")),
-    ("docx", gettext_lazy("Word (DOCX), to edit")),
-    ("csv", gettext_lazy("Spreadsheet (CSV)")),
-    ("json", gettext_lazy("Data (JSON)")),
-]
 
 
-def refuse(request, message: str, *, city=None, status: int = 403):
-    """A refusal that says why, and changes nothing."""
-    return render(
-        request,
-        "plans/adaptation_refused.html",
-        {"message": message, "city": city},
-        status=status,
-    )
+def _plan_url(city) -> str:
+    return reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})
 
 
-class AdaptationMixin:
+def _entry_url(city, entry) -> str:
+    return reverse("adaptations:entry-detail", kwargs={"city": city.slug, "slug": entry.slug})
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class AdaptationMixin(RequiresMixin):
     """Pages of one city's adaptation, found by the city's slug.
 
-    `needs` says what the page does: "read" (anyone who may see it), "edit" (the city's
-    editors and leads) or "publish" (its leads).
+    Reading needs only that the person may see it; a page that changes it names its rule.
     """
 
-    needs = "read"
+    login_required = False
+    requires = staticmethod(permissions.can_see_adaptation)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.city = get_object_or_404(City, slug=kwargs["city"])
-        self.plan = Plan.objects.adaptations().filter(city=self.city).first()
-        if self.needs != "read" and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if self.plan is None or not permissions.can_see_adaptation(request.user, self.plan):
+    @cached_property
+    def city(self) -> City:
+        return get_object_or_404(City, slug=self.kwargs["city"])
+
+    @cached_property
+    def plan(self) -> Plan | None:
+        plan = Plan.objects.adaptations().filter(city=self.city).first()
+        if plan is not None:
+            plan.city = self.city
+        return plan
+
+    def permission_objects(self) -> tuple:
+        if self.plan is None or not permissions.can_see_adaptation(self.request.user, self.plan):
             raise Http404("No adaptation to show.")
-        self.plan.city = self.city
-        if self.needs == "publish" and not permissions.can_publish_adaptation(
-            request.user, self.city
-        ):
-            return refuse(
-                request,
-                _(
-                    "Only a lead of %(city)s can publish or unpublish its adaptation. "
-                    "Nothing was changed; ask your city's lead."
-                )
-                % {"city": self.city.name},
-                city=self.city,
-            )
-        if self.needs == "edit" and not permissions.can_edit_adaptation(request.user, self.city):
-            return refuse(
-                request,
-                _(
-                    "Only the editors and leads of %(city)s can change its adaptation. "
-                    "Nothing was changed."
-                )
-                % {"city": self.city.name},
-                city=self.city,
-            )
-        return super().dispatch(request, *args, **kwargs)
+        return (self.plan,)
 
     @cached_property
     def can_edit(self) -> bool:
-        return permissions.can_edit_adaptation(self.request.user, self.city)
+        return permissions.can_edit_adaptation(self.request.user, self.plan)
 
     @cached_property
     def can_publish(self) -> bool:
-        return permissions.can_publish_adaptation(self.request.user, self.city)
+        return permissions.can_publish_adaptation(self.request.user, self.plan)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -130,13 +110,11 @@ class AdaptationMixin:
         return context
 
 
-def _plan_url(plan_or_city) -> str:
-    city = getattr(plan_or_city, "city", plan_or_city)
-    return reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})
+class EditMixin(AdaptationMixin):
+    """A page that changes the adaptation: its city's editors and leads."""
 
-
-def _entry_url(city, entry) -> str:
-    return reverse("adaptations:entry-detail", kwargs={"city": city.slug, "slug": entry.slug})
+    login_required = True
+    requires = staticmethod(permissions.can_edit_adaptation)
 
 
 # --- The public list ----------------------------------------------------------------------------
@@ -150,7 +128,7 @@ SORTS = {
 class AdaptationListView(TemplateView):
     """Every published adaptation, by last update or by city, optionally in one subregion."""
 
-    template_name = "plans/adaptation_list.html"
+    template_name = "adaptations/adaptation_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,10 +170,40 @@ def _areas_with_entries(plan: Plan):
     return [(area, by_area[area.pk]) for area in areas]
 
 
-class AdaptationDetailView(AdaptationMixin, TemplateView):
+class CachedBodyMixin:
+    """A page whose body is drawn from the adaptation alone: kept until the content changes.
+
+    When the body holds forms (`body_has_forms`), those who can edit get theirs drawn for each
+    request: it carries their forms' tokens.
+    """
+
+    body_template: str
+    body_has_forms = False
+
+    def body_context(self) -> dict:
+        return {}
+
+    def render_body(self, context) -> str:
+        return render_to_string(
+            self.body_template, {**context, **self.body_context()}, request=self.request
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.body_has_forms and self.can_edit:
+            context["body"] = mark_safe(self.render_body(context))
+        else:
+            parts = (self.body_template, self.plan.pk, get_language())
+            context["body"] = mark_safe(cache.cached(parts, lambda: self.render_body(context)))
+        return context
+
+
+class AdaptationDetailView(CachedBodyMixin, AdaptationMixin, TemplateView):
     """The adaptation by focus area: each entry's decision and status, with progress roll-ups."""
 
-    template_name = "plans/adaptation_detail.html"
+    template_name = "adaptations/adaptation_detail.html"
+    body_template = "adaptations/includes/_adaptation_body.html"
+    body_has_forms = True  # the bulk decisions, for those who can edit
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -203,36 +211,25 @@ class AdaptationDetailView(AdaptationMixin, TemplateView):
             updates=pending_update_count(self.plan) if self.can_edit else 0,
             last_change=self.plan.content_changed_at or self.plan.updated_at,
         )
-        if self.can_edit:  # with the bulk form (and its CSRF token): drawn for each request
-            context["body"] = mark_safe(self.render_body(context))
-        else:
-            context["body"] = plan_fragment(
-                self.plan, "adaptation-detail", render=lambda: self.render_body(context)
-            )
         return context
 
-    def render_body(self, context) -> str:
+    def body_context(self) -> dict:
         rollup = progress_rollup(self.plan)
         areas = [
             (area, entries, rollup.of(area.pk)) for area, entries in _areas_with_entries(self.plan)
         ]
-        return render_to_string(
-            "plans/includes/_adaptation_body.html",
-            {
-                **context,
-                "areas": areas,
-                "rollup": rollup.whole,
-                "bulk_actions": bulk_actions() if self.can_edit else [],
-                "export_formats": EXPORT_FORMATS,
-            },
-            request=self.request,
-        )
+        return {
+            "areas": areas,
+            "rollup": rollup.whole,
+            "bulk_actions": bulk_actions() if self.can_edit else [],
+            "export_formats": exports.FORMATS.items(),
+        }
 
 
 class AdaptationSummaryView(AdaptationMixin, TemplateView):
     """The executive summary: one printed page with the vision and the figures."""
 
-    template_name = "plans/adaptation_summary.html"
+    template_name = "adaptations/adaptation_summary.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -246,20 +243,13 @@ class AdaptationSummaryView(AdaptationMixin, TemplateView):
         return context
 
 
-class AdaptationChangesView(AdaptationMixin, TemplateView):
+class AdaptationChangesView(CachedBodyMixin, AdaptationMixin, TemplateView):
     """Only what the city changed: adapted entries word by word, what does not apply, its own."""
 
-    template_name = "plans/adaptation_changes.html"
+    template_name = "adaptations/adaptation_changes.html"
+    body_template = "adaptations/includes/_changes_body.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Drawn from the adaptation alone (the model revisions it compares with never change).
-        context["body"] = plan_fragment(
-            self.plan, "adaptation-changes", render=lambda: self.render_body(context)
-        )
-        return context
-
-    def render_body(self, context) -> str:
+    def body_context(self) -> dict:
         groups = city_changes(self.plan)
         counts = {
             key.replace("-", "_"): sum(
@@ -267,44 +257,52 @@ class AdaptationChangesView(AdaptationMixin, TemplateView):
             )
             for key in (Decision.ADAPTED, Decision.NOT_APPLICABLE, Decision.OWN)
         }
-        return render_to_string(
-            "plans/includes/_adaptation_changes_body.html",
-            {**context, "groups": groups, "counts": counts},
-            request=self.request,
-        )
+        return {"groups": groups, "counts": counts}
+
+
+class AdaptationDownloadView(AdaptationMixin, View):
+    """One format of the adaptation, to whoever may read it; a full GET counts as a download."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, city: str, format: str):
+        if format not in exports.FORMATS:
+            raise Http404("No such format.")
+        return exports.adaptation_send(request, self.plan, format)
 
 
 # --- Starting, editing, publishing ---------------------------------------------------------------
 
 
-class AdaptationStartView(FormView):
+class AdaptationStartView(RequiresMixin, FormView):
     """A city's editor or lead starts the city's adaptation from the model plan."""
 
-    template_name = "plans/adaptation_start.html"
+    requires = staticmethod(permissions.can_start_adaptation)
+    template_name = "adaptations/adaptation_form.html"
     form_class = AdaptationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.city = get_object_or_404(City, slug=kwargs["city"])
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.can_edit_adaptation(request.user, self.city):
-            return refuse(
-                request,
-                _(
-                    "Only the editors and leads of %(city)s can start its adaptation. "
-                    "Nothing was changed."
-                )
-                % {"city": self.city.name},
-                city=self.city,
-            )
-        existing = Plan.objects.adaptations().filter(city=self.city).first()
-        if existing is not None:
-            messages.info(
-                request,
-                _("%(city)s already has an adaptation; here it is.") % {"city": self.city.name},
-            )
-            return redirect(_plan_url(self.city))
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def city(self) -> City:
+        return get_object_or_404(City, slug=self.kwargs["city"])
+
+    def permission_objects(self) -> tuple:
+        return (self.city,)
+
+    def get(self, request, *args, **kwargs):
+        return self.existing() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.existing() or super().post(request, *args, **kwargs)
+
+    def existing(self):
+        """A city with an adaptation already: to it, with a word."""
+        if not Plan.objects.adaptations().filter(city=self.city).exists():
+            return None
+        messages.info(
+            self.request,
+            _("%(city)s already has an adaptation; here it is.") % {"city": self.city.name},
+        )
+        return redirect_next(self.request, _plan_url(self.city))
 
     def get_initial(self):
         model = Plan.objects.model_plan()
@@ -316,7 +314,7 @@ class AdaptationStartView(FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(city=self.city, model=Plan.objects.model_plan())
+        context.update(city=self.city, starting=True)
         return context
 
     def form_valid(self, form):
@@ -326,9 +324,9 @@ class AdaptationStartView(FormView):
             )
         except services.AdaptationExists as error:
             messages.info(self.request, error.message)
-            return redirect(_plan_url(self.city))
-        except services.AdaptationError as error:
-            form.add_error(None, error.message)
+            return redirect_next(self.request, _plan_url(self.city))
+        except ValidationError as error:
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -338,14 +336,13 @@ class AdaptationStartView(FormView):
             )
             % {"city": self.city.name},
         )
-        return redirect(_plan_url(plan))
+        return redirect_next(self.request, _plan_url(plan.city))
 
 
-class AdaptationUpdateView(AdaptationMixin, FormView):
+class AdaptationUpdateView(EditMixin, FormView):
     """The adaptation's title, summary and vision, with a preview."""
 
-    needs = "edit"
-    template_name = "plans/adaptation_form.html"
+    template_name = "adaptations/adaptation_form.html"
     form_class = AdaptationForm
 
     def get_form_kwargs(self):
@@ -356,15 +353,22 @@ class AdaptationUpdateView(AdaptationMixin, FormView):
     def form_valid(self, form):
         if "preview" in self.request.POST:
             return self.render_to_response(self.get_context_data(form=form, preview=True))
-        services.adaptation_update(plan=self.plan, values=form.cleaned_data, by=self.request.user)
+        try:
+            services.adaptation_update(
+                plan=self.plan, values=form.cleaned_data, by=self.request.user
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("The adaptation's title, summary and vision are saved."))
-        return redirect(_plan_url(self.plan))
+        return redirect_next(self.request, _plan_url(self.city))
 
 
 class AdaptationPublishView(AdaptationMixin, View):
     """The lead publishes the adaptation, or takes it back to a draft (nothing is deleted)."""
 
-    needs = "publish"
+    login_required = True
+    requires = staticmethod(permissions.can_publish_adaptation)
     http_method_names = ["post"]
     publish = True
 
@@ -385,27 +389,26 @@ class AdaptationPublishView(AdaptationMixin, View):
             )
         else:
             messages.info(request, _("The adaptation was already a draft."))
-        return redirect(_plan_url(self.plan))
+        return redirect_next(request, _plan_url(self.city))
 
 
 class AdaptationUnpublishView(AdaptationPublishView):
     publish = False
 
 
-class AdaptationBulkView(AdaptationMixin, View):
+class AdaptationBulkView(EditMixin, View):
     """One decision or status for several entries chosen with check boxes."""
 
-    needs = "edit"
     http_method_names = ["post"]
 
     def post(self, request, city):
         form = BulkForm(request.POST, plan=self.plan)
-        back = _plan_url(self.plan) + "#entries"
+        back = _plan_url(self.city) + "#entries"
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect(back)
+            return redirect_next(request, back)
         try:
             changed, skipped = services.adaptation_entries_bulk(
                 plan=self.plan,
@@ -414,9 +417,9 @@ class AdaptationBulkView(AdaptationMixin, View):
                 reason=form.cleaned_data.get("reason", ""),
                 by=request.user,
             )
-        except services.AdaptationError as error:
-            messages.error(request, error.message)
-            return redirect(back)
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+            return redirect_next(request, back)
         if changed:
             messages.success(
                 request,
@@ -435,7 +438,7 @@ class AdaptationBulkView(AdaptationMixin, View):
                 )
                 % {"count": skipped},
             )
-        return redirect(back)
+        return redirect_next(request, back)
 
 
 # --- Entries ------------------------------------------------------------------------------------
@@ -460,12 +463,12 @@ class AdaptationEntryMixin(AdaptationMixin):
 class AdaptationEntryDetailView(AdaptationEntryMixin, TemplateView):
     """One entry of the adaptation: the city's decision, text, progress, and its model origin."""
 
-    template_name = "plans/adaptation_entry_detail.html"
+    template_name = "adaptations/adaptation_entry_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.entry
-        base = base_revisions([entry]).get(entry.pk) if entry.origin_id else None
+        base = entry.base_revision()
         update = (
             pending_update_for(self.plan, entry.origin)
             if entry.origin_id and self.can_edit
@@ -490,98 +493,86 @@ def _stale_changes(saved: Entry, values: dict) -> list[FieldChange]:
     return revisions_compare(saved, yours)
 
 
-class AdaptationEntryUpdateView(AdaptationEntryMixin, FormView):
-    """Decide about an entry, adapt its text (with a preview), and record its progress."""
+class EntryFormMixin:
+    """The one form of an adaptation's entry: a new one of the city's own, or an existing one."""
 
-    needs = "edit"
-    template_name = "plans/adaptation_entry_form.html"
+    template_name = "adaptations/adaptation_entry_form.html"
     form_class = AdaptationEntryForm
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["entry"] = self.entry
+        kwargs.update(plan=self.plan, entry=self.entry)
         return kwargs
 
     def form_valid(self, form):
         if "preview" in self.request.POST:
             return self.render_to_response(self.get_context_data(form=form, preview=True))
         try:
-            entry, changed = services.adaptation_entry_update(
-                entry=self.entry,
-                values=form.values,
-                expected_version=form.cleaned_data["version"],
-                by=self.request.user,
-            )
+            entry, message = self.save(form)
         except StaleEditError as error:
             return self.stale(form, error.current)
-        except (ValidationError, services.AdaptationError) as error:
-            form.add_error(None, getattr(error, "message", None) or error)
+        except ValidationError as error:
+            show_on_form(form, error)
             return self.form_invalid(form)
-        if changed:
-            messages.success(
-                self.request, _("Your changes to “%(title)s” are saved.") % {"title": entry.title}
-            )
-        else:
+        if entry is not None:
+            messages.success(self.request, message)
+        return redirect_next(self.request, _entry_url(self.city, entry or self.entry))
+
+
+class AdaptationEntryUpdateView(EntryFormMixin, EditMixin, AdaptationEntryMixin, FormView):
+    """Decide about an entry, adapt its text (with a preview), and record its progress."""
+
+    def save(self, form):
+        entry, changed = services.adaptation_entry_update(
+            entry=self.entry,
+            values=form.values,
+            expected_version=form.cleaned_data["version"],
+            by=self.request.user,
+        )
+        if not changed:
             messages.info(self.request, _("Nothing was changed: the form said what was saved."))
-        return redirect(_entry_url(self.city, entry))
+            return None, ""
+        return entry, _("Your changes to “%(title)s” are saved.") % {"title": entry.title}
 
     def stale(self, form, current):
         # Nothing was saved. Keep what the person typed and take the new version number,
         # so that saving again (knowingly) replaces the colleague's change.
         data = self.request.POST.copy()
         data["version"] = str(current.version)
-        stale_form = AdaptationEntryForm(data=data, entry=current)
+        stale_form = AdaptationEntryForm(data=data, plan=self.plan, entry=current)
         stale_form.is_valid()
-        values = form.values
         return self.render_to_response(
             self.get_context_data(
                 form=stale_form,
                 saved=current,
                 stale_revision=current.history.select_related("history_user").first(),
-                stale_changes=_stale_changes(current, values),
+                stale_changes=_stale_changes(current, form.values),
             ),
             status=409,
         )
 
 
-class AdaptationEntryCreateView(AdaptationMixin, FormView):
+class AdaptationEntryCreateView(EntryFormMixin, EditMixin, FormView):
     """Add one of the city's own entries."""
 
-    needs = "edit"
-    template_name = "plans/adaptation_entry_create.html"
-    form_class = OwnEntryForm
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["plan"] = self.plan
-        return kwargs
+    entry = None
 
     def get_initial(self):
         area = FocusArea.objects.filter(plan=self.plan, slug=self.request.GET.get("area")).first()
         return {"focus_area": area}
 
-    def form_valid(self, form):
-        if "preview" in self.request.POST:
-            return self.render_to_response(self.get_context_data(form=form, preview=True))
-        try:
-            entry = services.adaptation_entry_create(
-                plan=self.plan, values=form.values, by=self.request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("“%(title)s” is added to the adaptation as one of the city's own entries.")
-            % {"title": entry.title},
+    def save(self, form):
+        entry = services.adaptation_entry_create(
+            plan=self.plan, values=form.values, by=self.request.user
         )
-        return redirect(_entry_url(self.city, entry))
+        message = _("“%(title)s” is added to the adaptation as one of the city's own entries.")
+        return entry, message % {"title": entry.title}
 
 
 class AdaptationEntryHistoryView(HistoryMixin, AdaptationEntryMixin, TemplateView):
     """Who changed an entry of the adaptation, when and how."""
 
-    template_name = "plans/adaptation_entry_history.html"
+    template_name = "adaptations/adaptation_entry_history.html"
 
     @property
     def history_object(self):
@@ -594,11 +585,10 @@ class AdaptationEntryHistoryView(HistoryMixin, AdaptationEntryMixin, TemplateVie
 # --- Updates from the model plan ------------------------------------------------------------------
 
 
-class ModelUpdateListView(AdaptationMixin, TemplateView):
+class ModelUpdateListView(EditMixin, TemplateView):
     """What the model plan changed since the city took it, waiting for the city's review."""
 
-    needs = "edit"
-    template_name = "plans/adaptation_updates.html"
+    template_name = "adaptations/adaptation_updates.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -606,17 +596,40 @@ class ModelUpdateListView(AdaptationMixin, TemplateView):
         return context
 
 
-class ModelUpdateReviewView(AdaptationMixin, TemplateView):
-    """One update from the model plan: what changed, and the city's choice about it."""
-
-    needs = "edit"
-    template_name = "plans/adaptation_update_review.html"
-
+class ModelUpdateMixin(EditMixin):
     @cached_property
     def model_entry(self) -> Entry:
         return get_object_or_404(
             Entry.objects.of_model_plan().select_related("focus_area"), slug=self.kwargs["slug"]
         )
+
+    def handled(self, error) -> object:
+        """The update was handled, or changed again: say so, and show where it stands now."""
+        messages.error(self.request, error.message)
+        if isinstance(error, services.UpdateChangedAgain):
+            return redirect_next(self.request, self._review_url())
+        copy = Entry.objects.filter(plan=self.plan, origin=self.model_entry).only("slug").first()
+        return redirect_next(
+            self.request, _entry_url(self.city, copy) if copy else _plan_url(self.city)
+        )
+
+    def _review_url(self) -> str:
+        return reverse(
+            "adaptations:model-update-review",
+            kwargs={"city": self.city.slug, "slug": self.model_entry.slug},
+        )
+
+    def done(self, message: str):
+        messages.success(self.request, message % {"title": self.model_entry.title})
+        return redirect_next(
+            self.request, reverse("adaptations:model-update-list", kwargs={"city": self.city.slug})
+        )
+
+
+class ModelUpdateReviewView(ModelUpdateMixin, TemplateView):
+    """One update from the model plan: what changed, and the city's choice about it."""
+
+    template_name = "adaptations/adaptation_update_review.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -636,29 +649,25 @@ class ModelUpdateReviewView(AdaptationMixin, TemplateView):
                 if update.copy.decision == Decision.ADAPTED and latest
                 else [],
             )
-        form = kwargs.get("form") or ModelUpdateForm(
+        context["form"] = kwargs.get("form") or ModelUpdateForm(
             initial={
                 "seen_version": model.version,
                 "entry_version": update.copy.version if update.copy else None,
-                "title": update.copy.title if update.copy else "",
-                "summary": update.copy.summary if update.copy else "",
-                "body": update.copy.body if update.copy else "",
+                **{name: getattr(update.copy, name, "") for name in ("title", "summary", "body")},
             }
         )
-        context["form"] = form
         return context
 
     def post(self, request, city, slug):
-        model = self.model_entry
         form = ModelUpdateForm(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=200)
+            return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         choice = data["choice"]
         try:
             services.model_update_accept(
                 plan=self.plan,
-                model_entry=model,
+                model_entry=self.model_entry,
                 seen_version=data["seen_version"],
                 choice=choice,
                 by=request.user,
@@ -667,12 +676,8 @@ class ModelUpdateReviewView(AdaptationMixin, TemplateView):
                 if choice in (services.Choice.EDIT, services.Choice.KEEP_OURS)
                 else None,
             )
-        except services.UpdateAlreadyHandled as error:
-            messages.error(request, error.message)
-            return redirect(self._entry_or_plan(model))
-        except services.UpdateChangedAgain as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
+        except (services.UpdateAlreadyHandled, services.UpdateChangedAgain) as error:
+            return self.handled(error)
         except StaleEditError as error:
             messages.error(
                 request,
@@ -682,16 +687,11 @@ class ModelUpdateReviewView(AdaptationMixin, TemplateView):
                 )
                 % {"title": error.current.title},
             )
-            return redirect(request.path)
-        except (ValidationError, services.AdaptationError) as error:
-            form.add_error(None, getattr(error, "message", None) or error)
-            return self.render_to_response(self.get_context_data(form=form), status=200)
-        messages.success(request, str(_SUCCESS[choice]) % {"title": model.title})
-        return redirect(reverse("adaptations:model-update-list", kwargs={"city": self.city.slug}))
-
-    def _entry_or_plan(self, model: Entry) -> str:
-        copy = Entry.objects.filter(plan=self.plan, origin=model).only("slug").first()
-        return _entry_url(self.city, copy) if copy else _plan_url(self.plan)
+            return redirect_next(request, self._review_url())
+        except ValidationError as error:
+            show_on_form(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.done(str(_SUCCESS[choice]))
 
 
 _SUCCESS = {
@@ -707,35 +707,28 @@ _SUCCESS = {
 }
 
 
-class ModelUpdateDismissView(ModelUpdateReviewView):
+class ModelUpdateDismissView(ModelUpdateMixin, View):
     """Set an update aside: nothing in the city's text changes; it shows again if the model does."""
 
     http_method_names = ["post"]
 
     def post(self, request, city, slug):
-        model = self.model_entry
         try:
             seen_version = int(request.POST.get("seen_version", ""))
         except ValueError:
             seen_version = -1
         try:
             services.model_update_dismiss(
-                plan=self.plan, model_entry=model, seen_version=seen_version, by=request.user
+                plan=self.plan,
+                model_entry=self.model_entry,
+                seen_version=seen_version,
+                by=request.user,
             )
-        except services.UpdateAlreadyHandled as error:
-            messages.error(request, error.message)
-            return redirect(self._entry_or_plan(model))
-        except services.UpdateChangedAgain as error:
-            messages.error(request, error.message)
-            return redirect(
-                reverse("adaptations:model-update-review", kwargs={"city": city, "slug": slug})
-            )
-        messages.success(
-            request,
+        except (services.UpdateAlreadyHandled, services.UpdateChangedAgain) as error:
+            return self.handled(error)
+        return self.done(
             _(
                 "The update to “%(title)s” is dismissed; your entry is unchanged. It will show "
                 "again if the model plan changes the entry again."
             )
-            % {"title": model.title},
         )
-        return redirect(reverse("adaptations:model-update-list", kwargs={"city": self.city.slug}))

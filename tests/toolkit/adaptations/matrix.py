@@ -1,4 +1,4 @@
-"""Who may read and change a city's adaptation (run through tests/plans/matrix.py).
+"""Who may read and change a city's adaptation (run by tests/test_permission_matrix.py).
 
 City A has a draft adaptation: its members and the coordinators read it, anyone else gets
 404 (a draft's existence never leaks); its editors and leads change it; only its lead
@@ -7,11 +7,12 @@ it, no one here changes it. City B has none: its lead may start one.
 """
 
 from cities.models import Membership
-from plans import adaptation_services
 from plans.models import Decision, Entry
 from plans.services import entry_update
 from tests.factories import make_city, make_entry, make_membership
 from tests.matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, REFUSED, Case, expect
+from tests.plans.matrix import setup as model_plan_setup
+from toolkit.adaptations import services
 
 EVERYONE = expect(OK, anonymous=OK)
 NOBODY = expect(NOT_FOUND, anonymous=NOT_FOUND)
@@ -37,24 +38,25 @@ NOT_THEIRS = expect(FORBIDDEN, anonymous=LOGIN)
 
 
 def setup(world):
-    """Adaptations for cities A (draft) and C (published), and model changes to review."""
+    """The model plan; adaptations for cities A (draft) and C (published); model changes."""
+    model_plan_setup(world)
     world.synced = make_entry(focus_area=world.area, title="Matrix synced policy")
-    world.adaptation_a = adaptation_services.adaptation_start(
+    world.adaptation_a = services.adaptation_start(
         city=world.city_a, values={"title": "Matrix A plan"}, by=world.users["editor_a"]
     )
     world.copy_a = Entry.objects.get(plan=world.adaptation_a, origin=world.entry)
     world.city_c = make_city(name="Matrix City C", region=world.region)
     lead_c = make_membership(city=world.city_c, role=Membership.Role.LEAD).user
-    world.adaptation_c = adaptation_services.adaptation_start(
+    world.adaptation_c = services.adaptation_start(
         city=world.city_c, values={"title": "Matrix C plan"}, by=lead_c
     )
-    adaptation_services.adaptation_entries_bulk(
+    services.adaptation_entries_bulk(
         plan=world.adaptation_c,
         entry_ids=list(Entry.objects.filter(plan=world.adaptation_c).values_list("pk", flat=True)),
         action=Decision.ADOPTED,
         by=lead_c,
     )
-    adaptation_services.adaptation_publish(plan=world.adaptation_c, by=lead_c)
+    services.adaptation_publish(plan=world.adaptation_c, by=lead_c)
     world.copy_c = Entry.objects.get(plan=world.adaptation_c, origin=world.entry)
     # The model plan changes one entry city A took, and adds one it has not.
     world.synced.refresh_from_db()
@@ -108,7 +110,7 @@ def review(world, slug_of="synced"):
     return {**city(world), "slug": getattr(world, slug_of).slug}
 
 
-ADAPTATION_CASES = [
+CASES = [
     # Reading.
     Case(
         "a published adaptation",
@@ -152,19 +154,19 @@ ADAPTATION_CASES = [
     ),
     Case(
         "download a published adaptation",
-        "adaptation-downloads:package-download",
+        "adaptations:adaptation-download",
         EVERYONE,
         kwargs=lambda w: {**city(w, "c"), "format": "json"},
     ),
     Case(
         "download a draft",
-        "adaptation-downloads:package-download",
+        "adaptations:adaptation-download",
         DRAFT_READERS,
         kwargs=lambda w: {**city(w), "format": "csv"},
     ),
     Case(
         "download in a format there is not",
-        "adaptation-downloads:package-download",
+        "adaptations:adaptation-download",
         NOBODY,
         kwargs=lambda w: {**city(w, "c"), "format": "exe"},
     ),

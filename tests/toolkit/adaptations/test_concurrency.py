@@ -2,10 +2,10 @@
 
 import pytest
 
-from plans import adaptation_services as services
 from plans.models import Decision, Entry, Plan
 from tests.concurrency import at_once
-from tests.plans.adaptation_world import copy_of, make_world, model_edit, start
+from tests.toolkit.adaptations.world import copy_of, make_world, model_edit, start
+from toolkit.adaptations import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

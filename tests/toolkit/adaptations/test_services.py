@@ -3,21 +3,22 @@
 import pytest
 
 from cities import participation
+from cities.common.errors import DomainError
 from cities.models import City
-from plans import adaptation_services as services
-from plans.adaptations import (
+from plans.adoption import adoption_of
+from plans.models import Decision, Entry, FocusArea, ModelUpdateDismissal, Plan, Progress
+from plans.revisions import Reason
+from plans.services import StaleEditError, entry_create, entry_retire
+from tests.factories import make_city, make_membership
+from tests.toolkit.adaptations.world import copy_of, decide, make_world, model_edit, start
+from toolkit.adaptations import services
+from toolkit.adaptations.reads import (
     UpdateKind,
-    adoption_of,
     city_changes,
     pending_update_count,
     pending_updates,
     progress_rollup,
 )
-from plans.models import Decision, Entry, FocusArea, ModelUpdateDismissal, Plan, Progress
-from plans.revisions import Reason
-from plans.services import StaleEditError, entry_create, entry_retire
-from tests.factories import make_city, make_membership
-from tests.plans.adaptation_world import copy_of, decide, make_world, model_edit, start
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_adopting_keeps_the_model_text_and_adapting_keeps_the_citys(world):
 def test_not_applicable_needs_a_reason_and_changes_nothing_without_one(world):
     plan = start(world)
     poles = copy_of(plan, world.entries[3])
-    with pytest.raises(services.AdaptationError, match="why it does not apply"):
+    with pytest.raises(DomainError, match="why it does not apply"):
         decide(poles, by=world.editor, decision=Decision.NOT_APPLICABLE, decision_note=" ")
     poles.refresh_from_db()
     assert (poles.decision, poles.version) == (Decision.UNDECIDED, 1)
@@ -150,7 +151,7 @@ def test_bulk_actions_change_several_entries_with_one_revision_each(world):
     entry = Entry.objects.get(pk=ids[0])
     assert (entry.decision, entry.progress, entry.version) == ("adopted", "done", 3)
     assert entry.history.count() == 3
-    with pytest.raises(services.AdaptationError, match="why"):
+    with pytest.raises(DomainError, match="why"):
         services.adaptation_entries_bulk(
             plan=plan, entry_ids=ids, action=Decision.NOT_APPLICABLE, reason="", by=world.editor
         )

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from cities.models import City, Membership
-from plans import adaptation_services
 from plans.models import Entry, FocusArea, Plan
 from plans.services import entry_update
 from tests.factories import (
@@ -14,6 +13,7 @@ from tests.factories import (
     make_membership,
     make_model_plan,
 )
+from toolkit.adaptations import services
 
 
 @dataclass
@@ -84,7 +84,7 @@ def make_world(*, city_name="Testville") -> World:
 
 
 def start(world: World, *, title="Testville Smart City Plan") -> Plan:
-    return adaptation_services.adaptation_start(
+    return services.adaptation_start(
         city=world.city,
         values={"title": title, "summary": "Our plan.", "vision": "A **safe** city."},
         by=world.editor,
@@ -103,7 +103,7 @@ def model_edit(entry: Entry, *, by, **values) -> Entry:
 
 def decide(entry: Entry, *, by, **values) -> Entry:
     entry.refresh_from_db()
-    saved, _changed = adaptation_services.adaptation_entry_update(
+    saved, _changed = services.adaptation_entry_update(
         entry=entry, values=values, expected_version=entry.version, by=by
     )
     return saved
