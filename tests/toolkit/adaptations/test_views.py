@@ -318,6 +318,62 @@ def test_an_editor_adds_an_entry_of_the_citys_own(client, world, plan):
     assert "Jan. 31, 2027" in page
 
 
+def _own(client, world, area, title, **extra):
+    return client.post(
+        url("entry-create", world),
+        {"focus_area": area.pk, "kind": "policy", "title": title, "summary": "Ours.", **extra},
+        follow=True,
+    )
+
+
+def test_an_own_entry_titled_like_another_entry_gets_a_free_address(client, world, plan):
+    area = FocusArea.objects.get(plan=plan, origin=world.mobility)
+    _as(client, world.editor)
+
+    first = _own(client, world, area, "EV charging expansion", progress="planned")
+    second = _own(client, world, area, "EV charging expansion", progress="planned")
+    reserved = _own(client, world, area, "Edit", progress="planned")
+
+    for response in (first, second, reserved):
+        assert response.status_code == 200
+        assert "is added to the adaptation as one of the city's own entries." in text(response)
+    own = Entry.objects.filter(plan=plan, decision=Decision.OWN).order_by("pk")
+    assert [entry.slug for entry in own] == [
+        "ev-charging-expansion-2",
+        "ev-charging-expansion-3",
+        "edit-entry",
+    ]
+    assert first.redirect_chain[-1][0] == url("entry-detail", world, slug="ev-charging-expansion-2")
+
+
+def test_an_own_planned_entry_counts_in_its_focus_areas_progress(client, world, plan):
+    area = FocusArea.objects.get(plan=plan, origin=world.streets)
+    _own(_as(client, world.editor), world, area, "Dark-sky lighting", progress="planned")
+
+    page = text(client.get(url("adaptation-detail", world)))
+
+    streets = page.split("Smart Streetscape", 1)[1].split("Download this adaptation")[0]
+    assert streets.startswith(
+        " Of 1 entry in the city's plan (adopted, adapted or its own): Done: 0 (0%)"
+    )
+    assert "Planned: 1 (100%)" in streets
+    assert "no progress to show" not in streets
+    assert "Dark-sky lighting (policy) The city's own Planned" in streets
+
+
+def test_a_safe_next_is_followed_and_any_other_address_falls_back(client, world, plan):
+    _as(client, world.lead)
+    city_page = world.city.get_absolute_url()
+    response = client.post(url("adaptation-publish", world), {"next": city_page})
+    assert response["Location"] == city_page
+    for hostile in ("0", "foo", "//example.org", "javascript:alert(1)", "https://example.org/"):
+        response = client.post(url("adaptation-unpublish", world), {"next": hostile})
+        assert response.status_code == 302
+        assert response["Location"] == url("adaptation-detail", world)
+    bulk = client.post(url("entry-bulk", world), {"action": "done", "next": "0"})
+    assert bulk["Location"] == url("adaptation-detail", world) + "#entries"
+
+
 # --- Publishing and refusals ----------------------------------------------------------------------
 
 
