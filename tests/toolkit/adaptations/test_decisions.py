@@ -10,20 +10,10 @@ from django.core.exceptions import ValidationError
 from cities.common.errors import DomainError
 from plans.models import Decision, Entry, FocusArea, NotForThisEntry, Progress
 from plans.services import entry_retire
-from tests.toolkit.adaptations.world import copy_of, decide, make_world, start
+from tests.toolkit.adaptations.world import copy_of, decide
 from toolkit.adaptations import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
-def plan(world):
-    return start(world)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from plans.models import Entry, FocusArea, Progress
 from tests.factories import make_grant_staff
-from tests.toolkit.adaptations.world import make_world, start
 from toolkit.adaptations import services
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +30,8 @@ def downloaded(response) -> str:
 
 
 @pytest.fixture
-def eight():
+def eight(world, plan):
     """A published adaptation of eight entries in the city's plan: five adopted, three its own."""
-    world = make_world()
-    plan = start(world)
     copies = list(Entry.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
     services.adaptation_entries_bulk(plan=plan, entry_ids=copies, action="adopted", by=world.editor)
     area = FocusArea.objects.get(plan=plan, origin=world.streets)

@@ -10,7 +10,7 @@ from plans.models import Decision, Entry, FocusArea, ModelUpdateDismissal, Plan,
 from plans.revisions import Reason
 from plans.services import StaleEditError, entry_create, entry_retire
 from tests.factories import make_city, make_membership
-from tests.toolkit.adaptations.world import copy_of, decide, make_world, model_edit, start
+from tests.toolkit.adaptations.world import copy_of, decide, model_edit, start
 from toolkit.adaptations import services
 from toolkit.adaptations.reads import (
     UpdateKind,
@@ -21,11 +21,6 @@ from toolkit.adaptations.reads import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 # --- Starting -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from plans.models import Decision, Entry, FocusArea, Plan, Progress
 from plans.revisions import Reason, entry_revisions_record
 from tests.factories import make_city, make_membership, make_region, make_user
 from tests.querycount import assert_constant_queries
-from tests.toolkit.adaptations.world import copy_of, decide, make_world, model_edit, start
+from tests.toolkit.adaptations.world import copy_of, decide, model_edit
 from toolkit.adaptations import services
 from toolkit.models import DownloadEvent
 
@@ -33,16 +33,6 @@ def text(response) -> str:
 
 def url(name, world, **kwargs):
     return reverse(f"adaptations:{name}", kwargs={"city": world.city.slug, **kwargs})
-
-
-@pytest.fixture
-def world():
-    return make_world()
-
-
-@pytest.fixture
-def plan(world):
-    return start(world)
 
 
 def _as(client, user):
