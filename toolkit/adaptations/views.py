@@ -62,10 +62,6 @@ def _entry_url(city, entry) -> str:
     return reverse("adaptations:entry-detail", kwargs={"city": city.slug, "slug": entry.slug})
 
 
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 class AdaptationMixin(RequiresMixin):
     """Pages of one city's adaptation, found by the city's slug.
 
@@ -418,7 +414,7 @@ class AdaptationBulkView(EditMixin, View):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, " ".join(error.messages))
             return redirect_next(request, back)
         if changed:
             messages.success(
