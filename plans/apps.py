@@ -18,36 +18,6 @@ class PlansConfig(AppConfig):
             keep_relations, sender=self.get_model("Entry").history.model
         )
         post_migrate.connect(_repair_search_index, sender=self)
-        _register_adaptations()
-
-
-def _register_adaptations():
-    """Tell the cities app about adaptations: a participation level and a city-page section."""
-    from django.db.models import Exists, OuterRef
-
-    from cities import participation, sections
-    from plans.adaptations import city_section
-    from plans.models import Plan
-
-    participation.register(
-        participation.Level(
-            key="published",
-            label=_("Published an adaptation"),
-            order=40,
-            condition=lambda: Exists(
-                Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
-            ),
-        )
-    )
-    sections.register(
-        sections.Section(
-            key="adaptation",
-            title=_("Adaptation of the model plan"),
-            template_name="plans/includes/_adaptation_city.html",
-            context=city_section,
-            order=20,
-        )
-    )
 
 
 def _repair_search_index(using, **kwargs):

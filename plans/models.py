@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from cities.common.errors import DomainError
 from cities.models import City
 
 # Path segments the toolkit's own pages use; a focus area or an entry may not
@@ -288,6 +289,21 @@ class Progress(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class NotForThisEntry(DomainError):
+    """A decision this entry cannot take: the city's own entries cannot be adopted, for one.
+
+    One entry's form shows the message; the bulk decisions leave such entries as they were.
+    """
+
+
+# An entry's own words, the facts a city needs to act on it, and where a city's work on it
+# stands. A city's entry takes the first two from the model entry it comes from.
+TEXT_FIELDS = ("title", "summary", "body")
+PRACTICAL_FIELDS = ("cost", "effort", "departments", "horizon", "funder", "eligibility", "cycle")
+FROM_MODEL = ("kind", *TEXT_FIELDS, "source_id", *PRACTICAL_FIELDS)
+PROGRESS_FIELDS = ("progress", "owner_department", "target_date", "progress_note")
+
+
 class EntryRevisionBase(models.Model):
     """Extra fields every stored revision of an entry carries.
 
@@ -479,6 +495,129 @@ class Entry(models.Model):
     @property
     def is_funding(self) -> bool:
         return self.kind == self.Kind.FUNDING
+
+    # --- A city's decision about an entry of its adaptation ---------------------------------
+    # Every path that records a decision (an entry's form, the bulk form, an update from the
+    # model plan, the demo data) calls these. Each applies its rule and validates the entry;
+    # the service that called it saves it.
+
+    @classmethod
+    def taken_from(cls, model_entry: "Entry", *, focus_area: FocusArea, slug: str) -> "Entry":
+        """A city's copy of a model entry, in a focus area of its adaptation, not decided yet."""
+        return cls(
+            plan_id=focus_area.plan_id,
+            focus_area=focus_area,
+            slug=slug,
+            order=model_entry.order,
+            status=Status.ACTIVE,
+            origin=model_entry,
+            origin_version=model_entry.version,
+            decision=Decision.UNDECIDED,
+            progress=Progress.NOT_STARTED,
+            **{name: getattr(model_entry, name) for name in FROM_MODEL},
+        )
+
+    @property
+    def is_own(self) -> bool:
+        """One of a city's own entries: in its adaptation, not taken from the model plan."""
+        return self.decision == Decision.OWN
+
+    def base_revision(self):
+        """The model's stored revision this entry was taken from (origin at origin_version)."""
+        if self.origin_id is None:
+            return None
+        revisions = Entry.history.filter(id=self.origin_id, version=self.origin_version)
+        return revisions.order_by("-history_id").first()
+
+    def adopt(self, base=None) -> None:
+        """Adopted as it is: the text becomes the model's, as it was when the city took it.
+
+        `base` is that stored revision, for a caller that read several at once.
+        """
+        self._refuse_if_own(
+            _("The city's own entries cannot be adopted: they are not in the model plan.")
+        )
+        if self.decision != Decision.ADOPTED:
+            base = base or self.base_revision()
+            if base is None:
+                raise NotForThisEntry(
+                    _(
+                        "The model text this entry was taken from is not on record, so it cannot "
+                        "be adopted as it is."
+                    )
+                )
+            for name in TEXT_FIELDS:
+                setattr(self, name, getattr(base, name))
+        self.decision, self.decision_note = Decision.ADOPTED, ""
+        self._validate()
+
+    def adapt(self, *, title: str, summary: str, body: str) -> None:
+        """The city's own text: an entry taken from the model becomes adapted."""
+        self.title, self.summary, self.body = title, summary, body
+        if not self.is_own:
+            self.decision, self.decision_note = Decision.ADAPTED, ""
+        self._validate()
+
+    def mark_not_applicable(self, reason: str) -> None:
+        """Not applicable to the city, which says why in a few words."""
+        self._refuse_if_own(_("The city's own entries cannot be marked not applicable."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise DomainError({"decision_note": _("Say in a few words why it does not apply.")})
+        self.decision, self.decision_note = Decision.NOT_APPLICABLE, reason
+        self._validate()
+
+    def undecide(self) -> None:
+        """Back to not decided yet; the text stays as it is."""
+        self._refuse_if_own(_("The city's own entries are always in its plan."))
+        self.decision, self.decision_note = Decision.UNDECIDED, ""
+        self._validate()
+
+    def decide(self, decision: str, *, text: dict | None = None, reason: str = "") -> None:
+        """Take `decision` by its key; `text` is the city's text when it adapts (or for its own)."""
+        if decision == Decision.ADAPTED or (decision == Decision.OWN and self.is_own):
+            self.adapt(**{name: getattr(self, name) for name in TEXT_FIELDS} | (text or {}))
+        elif decision == Decision.ADOPTED:
+            self.adopt()
+        elif decision == Decision.NOT_APPLICABLE:
+            self.mark_not_applicable(reason)
+        elif decision == Decision.UNDECIDED:
+            self.undecide()
+        else:
+            raise DomainError({"decision": _("Choose one of the decisions offered.")})
+
+    def record_progress(self, **fields) -> None:
+        """Where the work stands: any of the status, owner department, target date and note."""
+        for name in PROGRESS_FIELDS:
+            if name in fields:
+                setattr(self, name, fields[name])
+        self.progress = self.progress or Progress.NOT_STARTED
+        self._validate()
+
+    def take_model_version(self, model_entry: "Entry") -> None:
+        """The model entry's new version replaces the city's text; an adapted one is adopted."""
+        for name in FROM_MODEL:
+            setattr(self, name, getattr(model_entry, name))
+        if self.decision == Decision.ADAPTED:
+            self.decision = Decision.ADOPTED
+        self.rebase(model_entry)
+
+    def rebase(self, model_entry: "Entry") -> None:
+        """The city's entry is now based on the model entry's current version."""
+        self._refuse_if_own(_("The city's own entries are not based on the model plan."))
+        self.origin_version = model_entry.version
+        self._validate()
+
+    def _refuse_if_own(self, message) -> None:
+        if self.origin_id is None:
+            raise NotForThisEntry(message)
+
+    def _validate(self) -> None:
+        # The slug and the links to other rows are set when the entry is made; the database's
+        # keys and constraints hold them, so a decision does not query them again.
+        self.full_clean(
+            exclude=["slug", "plan", "focus_area", "origin", "source"], validate_constraints=False
+        )
 
     def relations_snapshot(self) -> dict[str, list[str]]:
         """Tags, core values, sources and related entries as plain lists, for a revision."""

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities.common.cache import generation as adoption_generation
 from plans import permissions, services
-from plans.adaptations import adoption_count, adoption_generation, adoption_of
+from plans.adoption import adoption_count, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
 from plans.rendering import render_markdown

@@ -1,8 +1,9 @@
 """Every URL that changes something or shows private data, as every role.
 
-The cases live next to each app's tests, in tests/<app>/matrix.py (see tests/matrix.py for
-how to write one); this file runs them all, and fails when one of our URLs is neither in a
-matrix nor in PUBLIC below, so a new page cannot ship without saying who may use it.
+The cases live next to each app's tests, in tests/<app>/matrix.py or, for a room of an app,
+tests/<app>/<room>/matrix.py (see tests/matrix.py for how to write one); this file runs them
+all, and fails when one of our URLs is neither in a matrix nor in PUBLIC below, so a new page
+cannot ship without saying who may use it.
 """
 
 import importlib
@@ -41,9 +42,12 @@ SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 SKIPPED_MODULES = ("allauth", "django.contrib.admin", "django.views.i18n", "django.views.static")
 OUR_APPS = ("toolkit", "cities", "plans", "roundtables")
 
+# Every tests/<app>/matrix.py, and those of the rooms within an app (tests/toolkit/adaptations/).
 MATRICES = {
-    path.parent.name: importlib.import_module(f"tests.{path.parent.name}.matrix")
-    for path in sorted(Path(__file__).parent.glob("*/matrix.py"))
+    ".".join(path.parent.relative_to(Path(__file__).parent).parts): importlib.import_module(
+        ".".join(("tests", *path.relative_to(Path(__file__).parent).with_suffix("").parts))
+    )
+    for path in sorted(Path(__file__).parent.glob("*/**/matrix.py"))
 }
 CASES = [(app, case) for app, module in MATRICES.items() for case in module.CASES]
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cities",
     "plans",
     "roundtables",
+    "toolkit.adaptations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -2,19 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from toolkit import adaptation_packages, views
-
-# A city's adaptation as PDF, DOCX, CSV or JSON (its page is in plans.adaptation_urls).
-adaptation_download_patterns = (
-    [
-        path(
-            "<slug:city>/downloads/<slug:format>/",
-            adaptation_packages.adaptation_download,
-            name="package-download",
-        ),
-    ],
-    "adaptation-downloads",
-)
+from toolkit import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -30,8 +18,7 @@ urlpatterns = [
     # Before the plans' URLs: "downloads" is a reserved word for toolkit slugs.
     path("toolkit/downloads/", include("toolkit.downloads.urls")),
     path("toolkit/", include("plans.urls")),
-    path("adaptations/", include(adaptation_download_patterns)),
-    path("adaptations/", include("plans.adaptation_urls")),
+    path("adaptations/", include("toolkit.adaptations.urls")),
     path("cities/", include("cities.urls")),
     path("round-tables/", include("roundtables.urls")),
     path("accounts/", include("toolkit.accounts.urls")),

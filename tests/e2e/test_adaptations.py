@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cities.models import City, Membership
-from tests.factories import PASSWORD, make_coordinator, make_membership, make_user
+from tests.e2e.conftest import sign_in, sign_out
+from tests.factories import make_coordinator, make_membership, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +18,6 @@ ADOPTED = [
 ]
 ADAPTED = "Track every action in one place and report progress openly"
 NOT_APPLICABLE = "Set aside a small internal innovation fund for staff pilots"
-
-
-def sign_in(page, email, next_url="/"):
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def choose(page, titles):
@@ -55,7 +43,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     make_coordinator(email="kate@weho.example", name="Kate Coordinator")
 
     # The lead starts West Hollywood's adaptation from the city's page.
-    sign_in(page, "lena@weho.example", "/cities/west-hollywood/")
+    sign_in(page, "lena@weho.example", next_url="/cities/west-hollywood/")
     page.get_by_role("link", name="Start the city's adaptation").click()
     expect(page.get_by_label("Title")).to_have_value("West Hollywood Smart City Plan")
     page.get_by_label("Summary").fill("How West Hollywood takes the model plan on.")
@@ -118,10 +106,13 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     page.goto("/adaptations/")
     page.get_by_role("link", name="West Hollywood: West Hollywood Smart City Plan").click()
     progress = page.locator("#progress-heading + .adaptation-progress")
-    expect(progress).to_contain_text("Of 4 entries adopted or adapted:")
-    expect(progress).to_contain_text("Done: 2 (50%)")
-    expect(progress).to_contain_text("In progress: 1 (25%)")
-    expect(progress).to_contain_text("Planned: 1 (25%)")
+    # Its own entry (planned) counts with the four adopted or adapted.
+    expect(progress).to_contain_text(
+        "Of 5 entries in the city's plan (adopted, adapted or its own):"
+    )
+    expect(progress).to_contain_text("Done: 2 (40%)")
+    expect(progress).to_contain_text("In progress: 1 (20%)")
+    expect(progress).to_contain_text("Planned: 2 (40%)")
     expect(page.get_by_text("Adopted as it is: 3", exact=True)).to_be_visible()
     page.get_by_role("link", name="What the city changed from the model plan").click()
     change = page.locator("article.adaptation-change", has_text=ADAPTED)
@@ -138,7 +129,11 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     ).to_be_visible()
 
     # A coordinator changes a model entry the city adopted.
-    sign_in(page, "kate@weho.example", "/toolkit/governance-and-engagement/smart-city-core-values/")
+    sign_in(
+        page,
+        "kate@weho.example",
+        next_url="/toolkit/governance-and-engagement/smart-city-core-values/",
+    )
     page.get_by_role("link", name=re.compile(r"^Edit")).first.click()
     page.get_by_label("Summary").fill(
         "Agree on five named values and score every smart city project against them."
@@ -148,7 +143,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     sign_out(page)
 
     # The lead sees the update and accepts it in one click.
-    sign_in(page, "lena@weho.example", adaptation_url)
+    sign_in(page, "lena@weho.example", next_url=adaptation_url)
     expect(page.get_by_role("heading", name="1 update from the model plan")).to_be_visible()
     page.get_by_role("link", name="Review the updates").click()
     page.locator("tr", has_text=ADOPTED[0]).get_by_role("link", name=re.compile("^Review")).click()

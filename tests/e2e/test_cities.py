@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from cities.models import Membership
 from cities.seed import seed_regions_and_cities
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in, sign_out
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +22,6 @@ def county(transactional_db):
     seed_regions_and_cities(
         regions_path=fixtures / "regions.yaml", cities_path=fixtures / "cities.yaml"
     )
-
-
-def sign_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def ask_to_join(page, city, job_title, department):

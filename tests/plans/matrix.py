@@ -6,7 +6,6 @@ Everyone reads the toolkit, its history included; only coordinators change it.
 from plans.models import Entry, Status
 from tests.factories import make_entry, make_focus_area, make_model_plan
 from tests.matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, Case, expect
-from tests.plans import adaptation_matrix
 
 EVERYONE = expect(OK, anonymous=OK)
 COORDINATORS = expect(FORBIDDEN, coordinator=OK)
@@ -22,7 +21,6 @@ def setup(world):
     world.entry = make_entry(focus_area=world.area, title="Matrix charging policy")
     world.second = make_entry(focus_area=world.area, title="Matrix curb policy")
     world.retired = make_entry(focus_area=world.area, title="Matrix old policy", status="retired")
-    adaptation_matrix.setup(world)  # cities' adaptations of this plan
 
 
 def entry(world, **extra):
@@ -153,5 +151,3 @@ CASES = [
         data=lambda w: {"direction": "down"},
     ),
 ]
-
-CASES += adaptation_matrix.ADAPTATION_CASES

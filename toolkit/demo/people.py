@@ -18,7 +18,7 @@ from cities import services as city_services
 from cities.models import City, Membership, Region
 from roundtables import services as round_table_services
 from roundtables.models import Registration, RoundTable
-from toolkit.demo_adaptation import weho_adaptation_load
+from toolkit.demo.adaptation import weho_adaptation_load
 from toolkit.models import User
 
 DEMO_PASSWORD = "demo-collaborative-2026"

@@ -81,25 +81,37 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_csv(snapshot: dict, out) -> None:
-    # utf-8-sig: the byte-order mark makes spreadsheet programs read UTF-8 correctly.
+def write_table(out, columns: list[tuple[str, str]], rows, *, notes=()) -> None:
+    """A CSV file: each of `notes` on a line of its own after "# ", the labels, then the rows.
+
+    Every cell is spreadsheet_safe. utf-8-sig: the byte-order mark makes spreadsheet
+    programs read UTF-8 correctly.
+    """
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow([label for _key, label in CSV_COLUMNS])
-    for area in snapshot["focus_areas"]:
-        for entry in area["entries"]:
-            row = {
-                **entry,
-                "focus_area": area["title"],
-                "departments": "; ".join(entry["departments"]),
-                "core_values": "; ".join(entry["core_values"]),
-                "tags": "; ".join(entry["tags"]),
-                "source_title": entry["source"]["title"],
-                "source_url": entry["source"]["url"],
-                "unverified": "yes" if entry["unverified"] else "no",
-            }
-            writer.writerow([spreadsheet_safe(row[key]) for key, _label in CSV_COLUMNS])
+    writer.writerows([f"# {note}"] for note in notes)
+    writer.writerow([label for _key, label in columns])
+    for row in rows:
+        writer.writerow([spreadsheet_safe(row[key]) for key, _label in columns])
     text.detach()
+
+
+def write_csv(snapshot: dict, out) -> None:
+    rows = (
+        {
+            **entry,
+            "focus_area": area["title"],
+            "departments": "; ".join(entry["departments"]),
+            "core_values": "; ".join(entry["core_values"]),
+            "tags": "; ".join(entry["tags"]),
+            "source_title": entry["source"]["title"],
+            "source_url": entry["source"]["url"],
+            "unverified": "yes" if entry["unverified"] else "no",
+        }
+        for area in snapshot["focus_areas"]
+        for entry in area["entries"]
+    )
+    write_table(out, CSV_COLUMNS, rows)
 
 
 def write_pdf(snapshot: dict, out) -> None:

@@ -32,8 +32,8 @@ def _source(source) -> dict:
     return {"title": source.title, "publisher": source.publisher, "url": source.url}
 
 
-def _entry(entry: Entry, focus_area: FocusArea) -> dict:
-    path = reverse("plans:entry-detail", kwargs={"focus_area": focus_area.slug, "slug": entry.slug})
+def entry_text(entry: Entry, *, top_heading: int) -> dict:
+    """What every package says of an entry first: its kind, title, summary and text."""
     return {
         "slug": entry.slug,
         "kind": entry.kind,
@@ -41,7 +41,14 @@ def _entry(entry: Entry, focus_area: FocusArea) -> dict:
         "title": entry.title,
         "summary": entry.summary,
         "body_markdown": entry.body,
-        "body_html": str(render_markdown(entry.body, top_heading=3)),
+        "body_html": str(render_markdown(entry.body, top_heading=top_heading)),
+    }
+
+
+def _entry(entry: Entry, focus_area: FocusArea) -> dict:
+    path = reverse("plans:entry-detail", kwargs={"focus_area": focus_area.slug, "slug": entry.slug})
+    return {
+        **entry_text(entry, top_heading=3),
         "core_values": [str(value) for value in entry.core_values.all()],
         "tags": sorted(tag.name for tag in entry.tags.all()),
         "source": _source(entry.source),

@@ -88,6 +88,11 @@ def package_download(request, scope: str, format: str):
     spec = next((spec for spec in toolkit_specs(plan) if spec.slug == scope), None)
     if spec is None:
         raise Http404
+    return package_send(request, spec, format)
+
+
+def package_send(request, spec, format: str):
+    """Send one format of a package, built first if needed; a full GET is recorded."""
     try:
         path = package_file(spec, format)
     except PackageBuildError:

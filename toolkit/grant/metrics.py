@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.common import cache
 from cities.models import City, Membership, Region
-from plans.adaptations import TRACKED
-from plans.models import Entry, Plan, Progress
-from plans.models import Status as EntryStatus
+from plans.models import Plan
 from roundtables.models import Registration, RoundTable, WalkIn
+from toolkit.adaptations.reads import city_done_percent, city_progress
 from toolkit.models import DownloadEvent, GrantMeasure
 
 DEFINITIONS = {
@@ -373,10 +372,8 @@ def _count_of(queryset, column="pk"):
 
 
 def adaptation_progress(city) -> int | None:
-    """The share of a city's adopted or adapted entries that are done, from city_table()."""
-    if not city.adaptation_tracked:
-        return None
-    return _percent(city.adaptation_done, city.adaptation_tracked)
+    """The share of the entries in a city's plan that are done, from city_table()."""
+    return city_done_percent(city)
 
 
 def city_table(period: Period | None = None):
@@ -397,12 +394,6 @@ def city_table(period: Period | None = None):
         | Exists(WalkIn.objects.filter(round_table=OuterRef("pk"), city=OuterRef(OuterRef("pk"))))
     )
     adaptation = Plan.objects.adaptations().filter(city=OuterRef("pk"))
-    tracked = Entry.objects.filter(
-        plan__kind=Plan.Kind.ADAPTATION,
-        plan__city=OuterRef("pk"),
-        status=EntryStatus.ACTIVE,
-        decision__in=TRACKED,
-    )
     return (
         City.objects.select_related("primary_region")
         .annotate(
@@ -411,9 +402,8 @@ def city_table(period: Period | None = None):
             download_count=_count_of(downloads, "city"),
             round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
             adaptation_status=Subquery(adaptation.values("status")[:1]),
-            # Progress as the adaptation page rolls it up: adopted or adapted entries done.
-            adaptation_tracked=_count_of(tracked, "plan__city"),
-            adaptation_done=_count_of(tracked.filter(progress=Progress.DONE), "plan__city"),
+            # Progress as the adaptation's pages roll it up, from the same definition.
+            **city_progress(),
         )
         .order_by(F("joined_at").asc(nulls_last=True), "name")
     )

@@ -195,7 +195,7 @@ def _rows_cities(chosen):
         _("Toolkit downloads"),
         _("Round tables attended"),
         _("Adaptation"),
-        _("Adopted or adapted entries done"),
+        _("Entries of its plan done (adopted, adapted or its own)"),
     ]
     for city in metrics.city_table(period):
         yield [

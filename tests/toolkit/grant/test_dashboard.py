@@ -354,8 +354,8 @@ def test_exported_cells_never_start_like_a_spreadsheet_formula(client, activity)
 
 
 def test_grant_staff_see_each_citys_adaptation_status_and_progress(client, activity):
-    from plans.adaptation_services import adaptation_entries_bulk, adaptation_start
     from plans.models import Entry
+    from toolkit.adaptations.services import adaptation_entries_bulk, adaptation_start
 
     lead = activity["west_hollywood"].memberships.get().user
     plan = adaptation_start(

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdaptationsConfig(AppConfig):
+    """City adaptations of the model plan (no models of its own: they are the plans app's)."""
+
+    name = "toolkit.adaptations"
+    label = "adaptations"
+    verbose_name = _("City adaptations")
+
+    def ready(self):
+        from django.db.models import Exists, OuterRef
+
+        from cities import participation, sections
+        from plans.models import Plan
+        from toolkit.adaptations.reads import city_section
+
+        participation.register(
+            participation.Level(
+                key="published",
+                label=_("Published an adaptation"),
+                order=40,
+                condition=lambda: Exists(
+                    Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
+                ),
+            )
+        )
+        sections.register(
+            sections.Section(
+                key="adaptation",
+                title=_("Adaptation of the model plan"),
+                template_name="adaptations/includes/_city_section.html",
+                context=city_section,
+                order=20,
+            )
+        )
