@@ -34,7 +34,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Collected again only when the project's static files or the npm packages change.
-staticfiles/staticfiles.json: $(shell find static */static -type f 2>/dev/null) node_modules/.installed $(VENV)/.installed
+STATIC_SOURCES := $(shell find static cities plans roundtables toolkit -path '*/static/*' -type f 2>/dev/null)
+staticfiles/staticfiles.json: $(STATIC_SOURCES) node_modules/.installed $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
 
 setup: $(VENV)/.installed node_modules/.installed staticfiles/staticfiles.json

@@ -154,7 +154,7 @@ def test_the_executive_summary_fits_the_figures_on_one_page(client, world, plan)
     assert "Executive summary of the adaptation of the model smart city plan by Testville." in page
     assert "Smart Mobility 2 1 0 0 1 (33%) 1 (33%) 1 (33%)" in page
     assert "Smart Streetscape 0 0 0 1 0 (0%) 0 (0%) 0 (0%)" in page
-    assert "plans/adaptations." in response.content.decode()  # with its print rules
+    assert "adaptations/adaptations." in response.content.decode()  # with its print rules
 
 
 def test_the_changes_page_lists_only_what_the_city_changed_word_by_word(client, world, plan):
