@@ -4,7 +4,6 @@ from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,13 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities.common.errors import show_on_form
+from cities.common.redirects import redirect_next
+from cities.common.views import RequiresMixin
 from plans import permissions, services
 from plans.adaptations import adoption_count, adoption_generation, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
@@ -64,13 +65,6 @@ class ModelPlanMixin:
         context = super().get_context_data(**kwargs)
         context.update(plan=self.plan, can_edit=self.can_edit)
         return context
-
-
-class ModelPlanEditorRequiredMixin(UserPassesTestMixin):
-    """Coordinators only: others signed in get 403, visitors are sent to sign in."""
-
-    def test_func(self):
-        return permissions.can_edit_model_plan(self.request.user)
 
 
 def _list_prefetches():
@@ -366,8 +360,10 @@ class FocusAreaHistoryView(HistoryMixin, ModelPlanMixin, TemplateView):
 # --- Editing (coordinators) -------------------------------------------------------------
 
 
-class EditFormMixin(ModelPlanEditorRequiredMixin, ModelPlanMixin):
+class EditFormMixin(RequiresMixin, ModelPlanMixin):
     """A form that saves through a service, with a Markdown preview and a stale-edit check."""
+
+    requires = staticmethod(permissions.can_edit_model_plan)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -382,7 +378,7 @@ class EditFormMixin(ModelPlanEditorRequiredMixin, ModelPlanMixin):
         except services.StaleEditError as error:
             return self.stale(form, error.current)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(saved))
         return redirect(saved.get_absolute_url())
@@ -492,18 +488,11 @@ class FocusAreaUpdateView(EditFormMixin, FormView):
         return _("Your changes to “%(title)s” are saved.") % {"title": focus_area.title}
 
 
-class ActionView(ModelPlanEditorRequiredMixin, ModelPlanMixin, View):
+class ActionView(RequiresMixin, ModelPlanMixin, View):
     """A one-button change (move, retire, restore), then back to the page it came from."""
 
+    requires = staticmethod(permissions.can_edit_model_plan)
     http_method_names = ["post"]
-
-    def back(self, default: str):
-        url = self.request.POST.get("next", "")
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return redirect(url)
-        return redirect(default)
 
 
 class EntryActionView(ActionView):
@@ -532,7 +521,7 @@ class EntryActionView(ActionView):
                 messages.success(request, text % title)
             else:
                 messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return self.back(entry.focus_area.get_absolute_url())
+        return redirect_next(request, entry.focus_area.get_absolute_url())
 
 
 class FocusAreaActionView(ActionView):
@@ -561,4 +550,4 @@ class FocusAreaActionView(ActionView):
                 messages.success(request, text % title)
             else:
                 messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return self.back(reverse("plans:toolkit-home"))
+        return redirect_next(request, reverse("plans:toolkit-home"))

@@ -5,6 +5,7 @@ from django.core import mail
 from django.db.models import Exists, OuterRef
 
 from cities import participation, sections
+from cities.common.site import absolute
 from cities.models import City, CityEmailDomain, Membership, Region
 from tests.factories import (
     make_city,
@@ -351,7 +352,7 @@ def test_a_request_from_outside_waits(client, weho, django_capture_on_commit_cal
     assert "Your request to join West Hollywood is sent" in html
     assert "Waiting for a decision since" in html
     assert mail.outbox[0].to == [lead.email]
-    assert "http://testserver/cities/west-hollywood/members/" in mail.outbox[0].body
+    assert absolute("/cities/west-hollywood/members/") in mail.outbox[0].body
 
 
 def test_a_removed_member_asking_again_is_told_their_request_waits(client, weho):
@@ -519,6 +520,16 @@ def test_a_decision_goes_back_to_a_safe_next_page_only(lead_client, weho):
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == "/cities/west-hollywood/members/"
+
+
+@pytest.mark.parametrize("value", ["0", "foo", "//example.org", "javascript:alert(1)", None])
+def test_a_decision_with_a_bad_next_value_goes_back_to_the_members_page(lead_client, weho, value):
+    request = make_membership(city=weho, status=Status.PENDING)
+    data = {} if value is None else {"next": value}
+    response = lead_client.post(f"/cities/west-hollywood/members/{request.pk}/decline/", data)
+    assert response.status_code == 302
+    assert response["Location"] == "/cities/west-hollywood/members/"
+    assert Membership.objects.get(pk=request.pk).status == Status.DECLINED
 
 
 def test_the_members_page_query_count_does_not_grow(lead_client, weho):

@@ -406,6 +406,26 @@ def test_an_unsafe_next_address_is_ignored(coordinator_client):
     assert response["Location"] == entry.focus_area.get_absolute_url()
 
 
+@pytest.mark.parametrize("action", ["entry-retire", "entry-restore", "entry-move", "area-move"])
+@pytest.mark.parametrize("value", ["0", "foo", "//example.org", "javascript:alert(1)", None])
+def test_a_button_with_a_bad_next_value_goes_back_to_its_own_page(
+    coordinator_client, action, value
+):
+    entry = make_entry()
+    if action == "area-move":
+        url = reverse("plans:focus-area-move", args=[entry.focus_area.slug])
+        default = reverse("plans:toolkit-home")
+    else:
+        url = reverse(f"plans:{action}", args=[entry.focus_area.slug, entry.slug])
+        default = entry.focus_area.get_absolute_url()
+    data = {"direction": "up"} if value is None else {"direction": "up", "next": value}
+
+    response = coordinator_client.post(url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == default
+
+
 def test_the_toolkit_pages_speak_spanish(client, toolkit):
     page = text(client.get(LIST, {"tag": "hovercraft"}, HTTP_ACCEPT_LANGUAGE="es"))
     assert "Explorar el kit de herramientas" in page

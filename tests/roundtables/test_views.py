@@ -316,6 +316,26 @@ def test_cancelling_from_the_page_gives_the_seat_to_the_waitlist(
     assert [m.to for m in mailoutbox] == [[waiting.user.email], [membership.user.email]]
 
 
+@pytest.mark.parametrize("value", ["0", "foo", "//example.org", "javascript:alert(1)", None])
+def test_cancelling_with_a_bad_next_value_goes_back_to_the_round_table(client, value):
+    round_table = make_round_table(capacity=5)
+    membership = staff_client(client)
+    mine = services.registration_create(
+        round_table=round_table, user=membership.user, city=membership.city
+    )
+    url = f"/round-tables/registrations/{mine.pk}/cancel/"
+    query = {} if value is None else {"next": value}
+
+    page = client.get(url, query)
+    response = client.post(url, query)
+
+    assert page.status_code == 200
+    assert f'href="{round_table.get_absolute_url()}"' in html_of(page)
+    assert response.status_code == 302
+    assert response["Location"] == round_table.get_absolute_url()
+    assert Registration.objects.get(pk=mine.pk).is_cancelled
+
+
 def test_nobody_can_cancel_someone_elses_registration_but_organizers(client):
     registration = make_registration()
     staff_client(client)
