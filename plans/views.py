@@ -21,12 +21,12 @@ from django.views.generic import FormView, TemplateView
 
 from cities.common.errors import show_on_form
 from cities.common.redirects import redirect_next
+from cities.common.text import render_markdown
 from cities.common.views import RequiresMixin
 from plans import permissions, services
 from plans.adaptations import adoption_count, adoption_generation, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from plans.revisions import Reason, revisions_compare, revisions_summarise, stale_comparison
 from plans.search import search_entries
 

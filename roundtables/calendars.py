@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from cities.common.site import absolute
+from cities.common.text import plain_text
 from roundtables.models import RoundTable
-from roundtables.text import plain_text
 
 PRODID = "-//Open Sourced Smart City Collaborative//Round tables//EN"
 UID_DOMAIN = "roundtables.smartcity-collaborative"

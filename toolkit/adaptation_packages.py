@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
+from cities.common.text import render_markdown
 from cities.models import City
 from plans import permissions
 from plans.adaptations import progress_rollup
 from plans.models import Decision, Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from toolkit.downloads import download_record
 from toolkit.package_builders import _HtmlToDocx, _no_fetching, write_json
 from toolkit.packages import PackageBuildError, PackageSpec, package_file, package_response

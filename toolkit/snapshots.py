@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.common import site
+from cities.common.text import render_markdown
 from plans.models import Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from toolkit.package_builders import SNAPSHOT_VERSION
 from toolkit.packages import PackageSpec
 

@@ -121,7 +121,7 @@ def test_the_round_table_page_shows_the_agenda_sanitised_and_the_time_with_its_z
     assert '<h1 class="site-page-title">Gateway round table</h1>' in html
     assert "Thursday, Jan. 16, 2031, 2 p.m." in html and ">PST</abbr>" in html
     assert "Q1 2031" in html and "Downey Library" in html
-    assert "<h4>Agenda</h4>" in html and "<li>Welcome</li>" in html
+    assert "<h3>Agenda</h3>" in html and "<li>Welcome</li>" in html
     assert "<script>alert" not in html and "javascript:" not in html
     assert "40 of 40 seats left" in html
 
