@@ -46,9 +46,16 @@ class Region(models.Model):
         return self.name
 
 
-def has_approved_member() -> Exists:
-    """True for a city (as OuterRef("pk")) with at least one approved member: "registered"."""
-    return Exists(Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED))
+def has_approved_member(*, since=None, before=None) -> Exists:
+    """True for a city (as OuterRef("pk")) with at least one approved member: "registered".
+
+    With `before`, one approved before that moment (`since` does not apply: a city that
+    registered earlier is still registered).
+    """
+    approved = Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED)
+    if before is not None:
+        approved = approved.filter(decided_at__lt=before)
+    return Exists(approved)
 
 
 class CityQuerySet(models.QuerySet):

@@ -92,6 +92,9 @@ class CityListView(TemplateView):
             shown=len(cities),
             filtered=bool({"q", "region", "state"} & set(chosen)),
             summary=City.objects.registration_summary(),
+            levels=participation.levels(),
+            participation_rule=participation.RULE,
+            not_registered=participation.NOT_REGISTERED_LABEL,
         )
         return context
 
@@ -101,7 +104,7 @@ class CityDetailView(DetailView):
 
     def get_queryset(self):
         return participation.annotate(
-            City.objects.select_related("primary_region").prefetch_related("regions")
+            City.objects.select_related("primary_region").prefetch_related("regions"), met=True
         )
 
     def get_context_data(self, **kwargs):
@@ -109,9 +112,9 @@ class CityDetailView(DetailView):
         city = self.object
         user = self.request.user
         context["state"] = participation.state(city)
-        context["ladder"] = [
-            (level, getattr(city, level.annotation)) for level in participation.levels()
-        ]
+        context["ladder"] = participation.ladder(city)
+        context["participation_rule"] = participation.RULE
+        context["not_registered"] = participation.NOT_REGISTERED_LABEL
         context["slots"] = sections.slots(city, user)
         context["membership"] = (
             Membership.objects.open().filter(user=user, city=city).first()

@@ -23,20 +23,17 @@ class PlansConfig(AppConfig):
 
 def _register_adaptations():
     """Tell the cities app about adaptations: a participation level and a city-page section."""
-    from django.db.models import Exists, OuterRef
-
     from cities import participation, sections
     from plans.adaptations import city_section
-    from plans.models import Plan
+    from plans.models import published_condition
 
     participation.register(
         participation.Level(
             key="published",
             label=_("Published an adaptation"),
+            definition=_("The city published its adaptation of the model plan."),
             order=40,
-            condition=lambda: Exists(
-                Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
-            ),
+            condition=published_condition,
         )
     )
     sections.register(

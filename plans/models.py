@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +117,15 @@ class Plan(models.Model):
     @property
     def is_model(self) -> bool:
         return self.kind == self.Kind.MODEL
+
+
+def published_condition(*, since=None, before=None) -> Exists:
+    """True for a city (as OuterRef("pk")) whose adaptation is published (and was by `before`,
+    when given)."""
+    published = Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
+    if before is not None:
+        published = published.filter(published_at__lt=before)
+    return Exists(published)
 
 
 class Status(models.TextChoices):

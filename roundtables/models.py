@@ -235,16 +235,17 @@ def quarter_label(year: int, quarter: int) -> str:
     return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
 
 
-def attendance_condition(*, city_ref: str = "pk") -> ExpressionWrapper:
-    """True for a city with a recorded attendee (registrant or walk-in) at a held round table."""
-    held = RoundTable.Status.HELD
+def attendance_condition(*, city_ref: str = "pk", since=None, before=None) -> ExpressionWrapper:
+    """True for a city with a recorded attendee (registrant or walk-in) at a held round table
+    (that started between `since` and `before`, when given)."""
+    held = Q(round_table__status=RoundTable.Status.HELD)
+    if since is not None:
+        held &= Q(round_table__starts_at__gte=since)
+    if before is not None:
+        held &= Q(round_table__starts_at__lt=before)
     return ExpressionWrapper(
-        Exists(
-            Registration.objects.filter(
-                city=OuterRef(city_ref), attended=True, round_table__status=held
-            )
-        )
-        | Exists(WalkIn.objects.filter(city=OuterRef(city_ref), round_table__status=held)),
+        Exists(Registration.objects.filter(held, city=OuterRef(city_ref), attended=True))
+        | Exists(WalkIn.objects.filter(held, city=OuterRef(city_ref))),
         output_field=BooleanField(),
     )
 

@@ -159,6 +159,39 @@ def test_someone_no_longer_a_member_of_their_city_loses_the_meeting_link(client,
     assert b"secret-room" not in client.get(ics).content
 
 
+@pytest.mark.parametrize("who", ["walk-in", "former member", "member", "registered only"])
+def test_a_city_page_never_says_not_yet_above_a_round_table_it_attended(client, who):
+    """The ladder and the round tables section read the same facts the same way."""
+    round_table = in_the_past(make_round_table(title="Gateway data round table"))
+    city = make_city(name="Bell Gardens")
+    if who == "walk-in":  # nobody from the city is a member: it is not registered
+        services.walk_in_add(round_table=round_table, name="Dana Díaz", city=city)
+    else:
+        membership = make_membership(city=city)
+        registration = make_registration(round_table=round_table, user=membership.user, city=city)
+        attended = [] if who == "registered only" else [registration.pk]
+        services.attendance_record(round_table=round_table, attended=attended)
+        if who == "former member":
+            Membership.objects.filter(pk=membership.pk).update(status=Membership.Status.REMOVED)
+    services.round_table_mark_held(round_table=round_table)
+
+    html = html_of(client.get(city.get_absolute_url()))
+
+    ladder = html.split('id="participation-heading"', 1)[1].split("</ul>", 1)[0]
+    section = html.split('id="city-round-tables-attended"', 1)[1].split("<h3", 1)[0]
+    listed = "Gateway data round table" in section
+    assert listed is (who != "registered only")
+    if listed:
+        assert "Not yet: Attended a round table" not in ladder
+    if who == "member":
+        assert "Done: Attended a round table" in ladder
+    elif who in ("walk-in", "former member"):
+        assert "Done, but counts only once the city is registered: Attended a round table" in ladder
+    else:
+        assert "Not yet: Attended a round table" in ladder
+        assert "Nobody from Bell Gardens is recorded at a round table yet." in section
+
+
 def test_after_the_event_the_page_shows_minutes_materials_and_the_cities_that_attended(client):
     city = make_city(name="Culver City")
     round_table = make_round_table(title="Westside data round table")
