@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from cities.common import cache
 from cities.models import City
 
 # Path segments the toolkit's own pages use; a focus area or an entry may not
@@ -50,10 +51,6 @@ class PlanQuerySet(models.QuerySet):
         """The one model plan, or None before the seed data is loaded."""
         return self.filter(kind=Plan.Kind.MODEL).first()
 
-    def model_plan_revision(self) -> int | None:
-        """The model plan's revision marker (one small query): it changes with every edit."""
-        return self.filter(kind=Plan.Kind.MODEL).values_list("revision", flat=True).first()
-
 
 class Plan(models.Model):
     """The model plan, maintained by the coordinators, or one city's adaptation of it."""
@@ -83,8 +80,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    # Bumped (in the database, atomically) by every change to the plan's focus
-    # areas and entries: a cheap marker for caches such as the downloadable packages.
+    # Bumped (in the database, atomically) by every change to the plan's focus areas and
+    # entries: the downloadable packages are built, named and kept per revision.
     revision = models.PositiveIntegerField(_("content revision"), default=0)
     content_changed_at = models.DateTimeField(_("content last changed"), null=True, blank=True)
 
@@ -510,10 +507,15 @@ def _bump_version(instance, save_kwargs: dict) -> None:
 
 
 def plan_touch(plan_id: int) -> None:
-    """Bump a plan's revision marker, in the database, so concurrent changes all count."""
+    """Bump a plan's revision marker, in the database, so concurrent changes all count.
+
+    The marker names the downloadable packages' files; pages are cached under the content
+    generation, which this also starts anew, for the bulk writes that send no signal.
+    """
     Plan.objects.filter(pk=plan_id).update(
         revision=F("revision") + 1, content_changed_at=timezone.now()
     )
+    cache.changed()
 
 
 class FullTextRankField(models.FloatField):

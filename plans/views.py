@@ -1,10 +1,8 @@
 import copy
-import hashlib
 from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -19,31 +17,28 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cities.common import cache
 from cities.common.errors import show_on_form
 from cities.common.redirects import redirect_next
 from cities.common.text import render_markdown
 from cities.common.views import RequiresMixin
 from plans import permissions, services
-from plans.adaptations import adoption_count, adoption_generation, adoption_of
+from plans.adaptations import adoption_count, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
 from plans.revisions import Reason, revisions_compare, revisions_summarise, stale_comparison
 from plans.search import search_entries
 
 ENTRIES_PER_PAGE = 20
-# Parts of pages that depend only on the plan's content are kept this long, keyed by the
-# plan's revision marker (bumped by every change), so an edit shows at once.
-FRAGMENT_SECONDS = 600
 
 
 def plan_fragment(plan: Plan, name: str, *parts, render: Callable[[], str]) -> str:
-    """HTML drawn from the plan's content alone: rendered once per revision and language."""
-    raw = "|".join([name, str(plan.pk), str(plan.revision), get_language(), *map(str, parts)])
-    key = f"plans:fragment:{hashlib.sha256(raw.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_SECONDS)
+    """HTML drawn from content alone: rendered once per content generation and language.
+
+    Any change to a plan, an entry or an adaptation starts a new generation
+    (cities.common.cache), so an edit shows in the very next request.
+    """
+    html = cache.cached(("plans", name, plan.pk, get_language(), *parts), render)
     return mark_safe(html)
 
 
@@ -126,10 +121,8 @@ class EntryListView(ModelPlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
-        # "Most adopted" follows the cities' adaptations as well as the plan.
-        parts = [query, adoption_generation()] if self.sort == "adopted" else [query]
         context["body"] = plan_fragment(
-            self.plan, "entry-list", *parts, render=lambda: self.render_results()
+            self.plan, "entry-list", query, render=lambda: self.render_results()
         )
         context["searched_words"] = self.request.GET.get("q", "").strip()
         context["sort"] = self.sort
@@ -250,12 +243,10 @@ class EntryDetailView(EntryMixin, TemplateView):
                 "plans/includes/_entry_body.html", self.body_context(), request=self.request
             ),
         )
-        # Cached apart: it changes with the cities' adaptations, not with the entry.
         context["adoption"] = plan_fragment(
             self.plan,
             "entry-adoption",
             self.entry.pk,
-            adoption_generation(),
             render=lambda: render_to_string(
                 "plans/includes/_adaptation_adoption.html",
                 {"adoption": adoption_of(self.entry)},
