@@ -1,6 +1,8 @@
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.db.models import Exists, OuterRef
 
@@ -242,6 +244,29 @@ def test_a_city_page_shows_its_facts(client, county):
     assert "Not registered" in html
     assert 'href="https://www.weho.org"' in html
     assert "Ask to join West Hollywood" in html
+
+
+def test_a_phone_number_typed_as_digits_is_a_link_big_enough_to_tap(client, county):
+    """axe's target-size (WCAG 2.2 AA): a link alone on its line is at least 24px each way."""
+    City.objects.filter(slug="west-hollywood").update(
+        contact_name="Lena Lead", contact_phone="3238486400"
+    )
+    html = client.get("/cities/west-hollywood/").content.decode()
+    assert '<a class="site-contact__link" href="tel:3238486400">3238486400</a>' in html
+
+    css = Path(finders.find("cities/cities.css")).read_text()
+    rule = dict(
+        declaration.split(":", 1)
+        for declaration in re.search(r"\.site-contact__link \{([^}]*)\}", css)
+        .group(1)
+        .replace(" ", "")
+        .replace("\n", "")
+        .rstrip(";")
+        .split(";")
+    )
+    assert rule["display"] == "inline-block"
+    for size in ("min-height", "min-width"):
+        assert float(rule[size].removesuffix("rem")) * 16 >= 24
 
 
 def test_a_city_page_shows_only_the_contact_details_the_city_published(client, county):

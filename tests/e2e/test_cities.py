@@ -100,6 +100,17 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     sam = Membership.objects.get(user__email="sam.rivera@example.org")
     assert (sam.status, sam.role) == ("approved", "editor")
 
+    # The lead publishes a phone number typed as digits: a link big enough to tap (axe's
+    # target-size check runs on the city page like on every other).
+    page.goto("/cities/west-hollywood/edit/")
+    page.get_by_label("Smart-city contact: name").fill("Lena Lead")
+    page.get_by_label("Smart-city contact: phone").fill("3238486400")
+    page.get_by_role("button", name="Save").click()
+    phone = page.get_by_role("link", name="3238486400")
+    expect(phone).to_have_attribute("href", "tel:3238486400")
+    box = phone.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+
     # The directory counts the city, in English and in Spanish.
     page.goto("/cities/")
     expect(page.get_by_text("1 of 88 cities registered")).to_be_visible()

@@ -423,6 +423,19 @@ def test_a_coordinators_edit_shows_on_the_public_pages_in_the_very_next_request(
     assert "Streets and curbs" in text(visitor.get(entry.get_absolute_url()))
 
 
+@pytest.mark.parametrize("page", ["entry", "focus area"])
+def test_the_history_pages_compare_form_sends_to_the_page_itself(client, page):
+    """An empty action="" is invalid HTML (the Nu checker says so): the form names its page."""
+    entry = make_entry()
+    if page == "entry":
+        url = reverse("plans:entry-history", args=[entry.focus_area.slug, entry.slug])
+    else:
+        url = reverse("plans:focus-area-history", args=[entry.focus_area.slug])
+    html = client.get(url, {"to": 1}).content.decode()
+    assert 'action=""' not in html
+    assert f'<form method="get" action="{url}" class="plans-compare-form">' in html
+
+
 def test_an_unsafe_next_address_is_ignored(coordinator_client):
     entry = make_entry()
     url = reverse("plans:entry-retire", args=[entry.focus_area.slug, entry.slug])
