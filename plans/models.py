@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -10,6 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from cities.common import cache
+from cities.common.rows import person_field
 from cities.models import City
 
 # Path segments the toolkit's own pages use; a focus area or an entry may not
@@ -169,6 +169,38 @@ class CoreValue(models.Model):
         return self.get_key_display()
 
 
+class PlanPart(models.Model):
+    """What a plan's focus areas and entries share: every save is a new version of the row
+    and a change of its plan (see plan_touch)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        _bump_version(self, kwargs)
+        super().save(*args, **kwargs)
+        plan_touch(self.plan_id)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
+
+
+def _origin_field() -> models.ForeignKey:
+    """In an adaptation: the model plan's focus area or entry this one was taken from."""
+    return models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken from"),
+    )
+
+
 class FocusAreaQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
@@ -183,7 +215,7 @@ class FocusAreaQuerySet(models.QuerySet):
         )
 
 
-class FocusArea(models.Model):
+class FocusArea(PlanPart):
     """A section of a plan, such as Smart Mobility."""
 
     plan = models.ForeignKey(
@@ -200,14 +232,7 @@ class FocusArea(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     # In an adaptation: the model plan's focus area this one was copied from.
-    origin = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="copies",
-        verbose_name=_("taken from"),
-    )
+    origin = _origin_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -226,23 +251,11 @@ class FocusArea(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        _bump_version(self, kwargs)
-        super().save(*args, **kwargs)
-        plan_touch(self.plan_id)
-
     def get_absolute_url(self):
         if self.origin_id is not None:  # a focus area of a city's adaptation
             path = reverse("adaptations:adaptation-detail", kwargs={"city": self.plan.city.slug})
             return f"{path}#area-{self.pk}"
         return reverse("plans:focus-area-detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_retired(self) -> bool:
-        return self.status == Status.RETIRED
 
 
 class TaggedEntry(TaggedItemBase):
@@ -307,7 +320,7 @@ class EntryRevisionBase(models.Model):
         abstract = True
 
 
-class Entry(models.Model):
+class Entry(PlanPart):
     """One unit of the toolkit: a policy, a funding mechanism or a best practice."""
 
     class Kind(models.TextChoices):
@@ -390,14 +403,7 @@ class Entry(models.Model):
     )
     verification_note = models.TextField(_("what to check"), blank=True)
     # In an adaptation: the model entry this one was taken from, and its version then.
-    origin = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="copies",
-        verbose_name=_("taken from"),
-    )
+    origin = _origin_field()
     origin_version = models.PositiveIntegerField(_("taken at version"), null=True, blank=True)
     # In an adaptation: what the city decided, and how far it has come (empty in the model).
     decision = models.CharField(_("decision"), max_length=16, choices=Decision, blank=True)
@@ -455,14 +461,6 @@ class Entry(models.Model):
             models.Index(fields=["plan", "status", "kind"], name="entry_plan_status_kind"),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        _bump_version(self, kwargs)
-        super().save(*args, **kwargs)
-        plan_touch(self.plan_id)
-
     def get_absolute_url(self):
         if self.decision:  # an entry of a city's adaptation
             return reverse(
@@ -477,10 +475,6 @@ class Entry(models.Model):
         super().clean()
         if self.focus_area_id and self.plan_id and self.focus_area.plan_id != self.plan_id:
             raise ValidationError({"focus_area": _("Choose a focus area of the same plan.")})
-
-    @property
-    def is_retired(self) -> bool:
-        return self.status == Status.RETIRED
 
     @property
     def is_funding(self) -> bool:
@@ -578,14 +572,7 @@ class ModelUpdateDismissal(models.Model):
         verbose_name=_("model plan entry"),
     )
     version = models.PositiveIntegerField(_("dismissed version"))
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dismissed by"),
-    )
+    dismissed_by = person_field(_("dismissed by"))
     dismissed_at = models.DateTimeField(_("dismissed at"), default=timezone.now)
 
     history = HistoricalRecords()

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -484,61 +485,66 @@ class ActionView(RequiresMixin, ModelPlanMixin, View):
 
     requires = staticmethod(permissions.can_edit_model_plan)
     http_method_names = ["post"]
+    retired_message = ""
+
+    def post(self, request, action, **kwargs):
+        target = self.target()
+        title = {"title": target.title}
+        if action == "retire":
+            self.retire(target)
+            messages.success(request, self.retired_message % title)
+        elif action == "restore":
+            self.restore(target)
+            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
+        else:
+            direction = request.POST.get("direction", "")
+            if not self.move(target, direction):
+                messages.info(request, _("“%(title)s” cannot move further.") % title)
+            elif direction == "up":
+                messages.success(request, _("“%(title)s” moved up.") % title)
+            else:
+                messages.success(request, _("“%(title)s” moved down.") % title)
+        return redirect_next(request, self.back_to(target))
 
 
 class EntryActionView(ActionView):
-    def post(self, request, focus_area, slug, action):
-        entry = get_object_or_404(
-            Entry.objects.filter(plan=self.plan).select_related("focus_area"), slug=slug
+    retired_message = _lazy("“%(title)s” is retired: it is no longer listed, and its page says so.")
+
+    def target(self) -> Entry:
+        return get_object_or_404(
+            Entry.objects.filter(plan=self.plan).select_related("focus_area"),
+            slug=self.kwargs["slug"],
         )
-        title = {"title": entry.title}
-        if action == "retire":
-            services.entry_retire(entry=entry, by=request.user)
-            messages.success(
-                request,
-                _("“%(title)s” is retired: it is no longer listed, and its page says so.") % title,
-            )
-        elif action == "restore":
-            services.entry_restore(entry=entry, by=request.user)
-            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
-        else:
-            direction = request.POST.get("direction", "")
-            if services.entry_move(entry=entry, direction=direction, by=request.user):
-                text = (
-                    _("“%(title)s” moved up.")
-                    if direction == "up"
-                    else _("“%(title)s” moved down.")
-                )
-                messages.success(request, text % title)
-            else:
-                messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return redirect_next(request, entry.focus_area.get_absolute_url())
+
+    def retire(self, entry):
+        services.entry_retire(entry=entry, by=self.request.user)
+
+    def restore(self, entry):
+        services.entry_restore(entry=entry, by=self.request.user)
+
+    def move(self, entry, direction: str) -> bool:
+        return services.entry_move(entry=entry, direction=direction, by=self.request.user)
+
+    def back_to(self, entry) -> str:
+        return entry.focus_area.get_absolute_url()
 
 
 class FocusAreaActionView(ActionView):
-    def post(self, request, slug, action):
-        focus_area = get_object_or_404(FocusArea.objects.filter(plan=self.plan), slug=slug)
-        title = {"title": focus_area.title}
-        if action == "retire":
-            services.focus_area_retire(focus_area=focus_area, by=request.user)
-            messages.success(
-                request,
-                _("“%(title)s” is retired: it and its entries are no longer listed.") % title,
-            )
-        elif action == "restore":
-            services.focus_area_restore(focus_area=focus_area, by=request.user)
-            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
-        else:
-            direction = request.POST.get("direction", "")
-            if services.focus_area_move(
-                focus_area=focus_area, direction=direction, by=request.user
-            ):
-                text = (
-                    _("“%(title)s” moved up.")
-                    if direction == "up"
-                    else _("“%(title)s” moved down.")
-                )
-                messages.success(request, text % title)
-            else:
-                messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return redirect_next(request, reverse("plans:toolkit-home"))
+    retired_message = _lazy("“%(title)s” is retired: it and its entries are no longer listed.")
+
+    def target(self) -> FocusArea:
+        return get_object_or_404(FocusArea.objects.filter(plan=self.plan), slug=self.kwargs["slug"])
+
+    def retire(self, focus_area):
+        services.focus_area_retire(focus_area=focus_area, by=self.request.user)
+
+    def restore(self, focus_area):
+        services.focus_area_restore(focus_area=focus_area, by=self.request.user)
+
+    def move(self, focus_area, direction: str) -> bool:
+        return services.focus_area_move(
+            focus_area=focus_area, direction=direction, by=self.request.user
+        )
+
+    def back_to(self, focus_area) -> str:
+        return reverse("plans:toolkit-home")

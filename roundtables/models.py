@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities import permissions as city_permissions
+from cities.common.rows import person_field
 from cities.models import City, Region
 
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
@@ -407,14 +408,7 @@ class WalkIn(models.Model):
         help_text=_("For someone from outside the cities, e.g. a county agency."),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_field(_("recorded by"))
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -442,14 +436,7 @@ class Material(models.Model):
     file = models.FileField(_("PDF file"), upload_to=material_upload_to, blank=True, max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = person_field(_("added by"))
 
     class Meta:
         ordering = ["added_at", "pk"]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between browser steps are still ordinary blocking calls.
@@ -161,3 +164,17 @@ def wait_for_axe(page, axe, timeout_ms: int = 10_000) -> None:
         page.wait_for_timeout(50)
         waited += 50
     assert not axe.pending, f"axe did not finish checking: {axe.pending}"
+
+
+def sign_in(page, email, next_url=None, *, password=PASSWORD):
+    """Sign in through the site's own form (then go to `next_url`, when given)."""
+    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cities.models import City, Membership
-from tests.factories import PASSWORD, make_coordinator, make_membership, make_user
+from tests.e2e.conftest import sign_in, sign_out
+from tests.factories import make_coordinator, make_membership, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +18,6 @@ ADOPTED = [
 ]
 ADAPTED = "Track every action in one place and report progress openly"
 NOT_APPLICABLE = "Set aside a small internal innovation fund for staff pilots"
-
-
-def sign_in(page, email, next_url="/"):
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def choose(page, titles):

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from cities.models import Membership
 from cities.seed import seed_regions_and_cities
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in, sign_out
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,19 +22,6 @@ def county(transactional_db):
     seed_regions_and_cities(
         regions_path=fixtures / "regions.yaml", cities_path=fixtures / "cities.yaml"
     )
-
-
-def sign_in(page, email, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def ask_to_join(page, city, job_title, department):
@@ -57,7 +45,7 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
     page.goto(confirm)
     page.get_by_role("button", name="Confirm").click()
-    sign_in(page, "lena.lead@weho.org", "smart-cities-share-2026")
+    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
 
     # She finds her city in the directory and asks to join: she is its lead at once.
     page.get_by_role("navigation", name="Main").get_by_role(
@@ -84,7 +72,7 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     sign_out(page)
 
     # The lead approves the request with a message, then makes Sam an editor.
-    sign_in(page, "lena.lead@weho.org", "smart-cities-share-2026")
+    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
     page.get_by_role("link", name="Your cities").click()
     page.get_by_role("link", name="Members and requests (West Hollywood)").click()
     expect(page.get_by_role("heading", name="1 request waiting for a decision")).to_be_visible()

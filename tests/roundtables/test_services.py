@@ -21,9 +21,9 @@ from tests.factories import (
 )
 from toolkit import metrics
 
-pytestmark = pytest.mark.django_db
-
 NOW = timezone.now()
+
+pytestmark = pytest.mark.django_db
 
 
 def staff(city=None):
