@@ -12,9 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -508,7 +507,9 @@ class ActionView(RequiresMixin, ModelPlanMixin, View):
 
 
 class EntryActionView(ActionView):
-    retired_message = _lazy("“%(title)s” is retired: it is no longer listed, and its page says so.")
+    retired_message = gettext_lazy(
+        "“%(title)s” is retired: it is no longer listed, and its page says so."
+    )
 
     def target(self) -> Entry:
         return get_object_or_404(
@@ -530,7 +531,9 @@ class EntryActionView(ActionView):
 
 
 class FocusAreaActionView(ActionView):
-    retired_message = _lazy("“%(title)s” is retired: it and its entries are no longer listed.")
+    retired_message = gettext_lazy(
+        "“%(title)s” is retired: it and its entries are no longer listed."
+    )
 
     def target(self) -> FocusArea:
         return get_object_or_404(FocusArea.objects.filter(plan=self.plan), slug=self.kwargs["slug"])
