@@ -7,9 +7,10 @@ delete. Two generations exist: `CONTENT` (everything people write: plans, cities
 memberships, round tables, measures) and `DOWNLOADS` (download events, which change often
 and are read only by the figures).
 
-Every model save or delete of the project's apps starts a new content generation
-(`toolkit.apps` connects it), again once its transaction commits, so a reader who computed
-with the old rows in between never keeps them under the new generation.
+Every model save or delete of the project's apps starts a new content generation (`cities.apps`
+connects it; bulk writes, which send no signal, call `changed()`), again once its transaction
+commits, so a reader who computed with the old rows in between never keeps them under the new
+generation.
 """
 
 import hashlib
