@@ -142,6 +142,12 @@ def state(city) -> Level | None:
     return found[-1] if found else None
 
 
+def state_label(city) -> str | Promise:
+    """The label of an annotated city's state, "Not registered" included."""
+    found = state(city)
+    return found.label if found else NOT_REGISTERED_LABEL
+
+
 def ladder(city) -> list[Rung]:
     """Every level for a city annotated with `met=True`, as its page lists them."""
     return [

@@ -111,10 +111,9 @@ class CityDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         city = self.object
         user = self.request.user
-        context["state"] = participation.state(city)
+        context["state_label"] = participation.state_label(city)
         context["ladder"] = participation.ladder(city)
         context["participation_rule"] = participation.RULE
-        context["not_registered"] = participation.NOT_REGISTERED_LABEL
         context["slots"] = sections.slots(city, user)
         context["membership"] = (
             Membership.objects.open().filter(user=user, city=city).first()

@@ -377,7 +377,10 @@ def adaptation_progress(city) -> int | None:
 
 
 def city_table(period: Period | None = None):
-    """Every city with its participation in the period, for the grant staff (one query)."""
+    """Every city with its participation in the period, for the grant staff (one query).
+
+    Its participation state is the registry's, over the period (`participation.state_label`).
+    """
     period = period or grant_period()
     approved = Membership.objects.filter(
         city=OuterRef("pk"),
@@ -400,17 +403,18 @@ def city_table(period: Period | None = None):
         status=EntryStatus.ACTIVE,
         decision__in=TRACKED,
     )
-    return (
-        City.objects.select_related("primary_region")
-        .annotate(
-            joined_at=Subquery(approved.order_by("decided_at").values("decided_at")[:1]),
-            member_count=_count_of(approved, "city"),
-            download_count=_count_of(downloads, "city"),
-            round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
-            adaptation_status=Subquery(adaptation.values("status")[:1]),
-            # Progress as the adaptation page rolls it up: adopted or adapted entries done.
-            adaptation_tracked=_count_of(tracked, "plan__city"),
-            adaptation_done=_count_of(tracked.filter(progress=Progress.DONE), "plan__city"),
-        )
-        .order_by(F("joined_at").asc(nulls_last=True), "name")
+    cities = participation.annotate(
+        City.objects.select_related("primary_region"),
+        since=period.starts_at,
+        before=period.ends_before,
     )
+    return cities.annotate(
+        joined_at=Subquery(approved.order_by("decided_at").values("decided_at")[:1]),
+        member_count=_count_of(approved, "city"),
+        download_count=_count_of(downloads, "city"),
+        round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
+        adaptation_status=Subquery(adaptation.values("status")[:1]),
+        # Progress as the adaptation page rolls it up: adopted or adapted entries done.
+        adaptation_tracked=_count_of(tracked, "plan__city"),
+        adaptation_done=_count_of(tracked.filter(progress=Progress.DONE), "plan__city"),
+    ).order_by(F("joined_at").asc(nulls_last=True), "name")

@@ -434,3 +434,13 @@ def test_every_participation_level_reads_the_same_on_the_dashboard_the_export_an
     assert "Done: Registered" in city_page and "Done: Attended a round table" in city_page
     assert "Not yet: Downloaded the toolkit" in city_page
     assert exported["Attended a round table"][1] == "1"
+    # And Bradbury's state reads the same on its page, the grant staff's table and its export.
+    text = client.get("/metrics/export/cities.csv").content.decode("utf-8-sig")
+    by_city = {row[0]: row for row in csv.reader(io.StringIO(text)) if row and row[0][0] != "#"}
+    assert by_city["City"][-1] == "Participation"
+    assert by_city["Bradbury"][-1] == "Attended a round table"
+    assert by_city["Bell"][-1] == "Not registered"
+    cities_table = dashboard.split('id="cities-table"', 1)[1].split("</table>", 1)[0]
+    bradbury = cities_table.split(">Bradbury</a>", 1)[1].split("</tr>", 1)[0]
+    assert "Attended a round table</td>" in bradbury
+    assert "<dd>Attended a round table</dd>" in city_page
