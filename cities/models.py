@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cities.common.rows import person_field
+
 # Addresses anyone can open: a domain of this kind must never approve people automatically.
 PUBLIC_MAIL_DOMAINS = frozenset(
     {
@@ -46,9 +48,16 @@ class Region(models.Model):
         return self.name
 
 
-def has_approved_member() -> Exists:
-    """True for a city (as OuterRef("pk")) with at least one approved member: "registered"."""
-    return Exists(Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED))
+def has_approved_member(*, since=None, before=None) -> Exists:
+    """True for a city (as OuterRef("pk")) with at least one approved member: "registered".
+
+    With `before`, one approved before that moment (`since` does not apply: a city that
+    registered earlier is still registered).
+    """
+    approved = Membership.objects.filter(city=OuterRef("pk"), status=Membership.Status.APPROVED)
+    if before is not None:
+        approved = approved.filter(decided_at__lt=before)
+    return Exists(approved)
 
 
 class CityQuerySet(models.QuerySet):
@@ -131,23 +140,9 @@ class CityEmailDomain(models.Model):
         help_text=_("The part after the @, for example weho.org."),
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = person_field(_("added by"))
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("removed by"),
-    )
+    removed_by = person_field(_("removed by"))
 
     objects = CityEmailDomainQuerySet.as_manager()
 
@@ -237,14 +232,7 @@ class Membership(models.Model):
     department = models.CharField(_("department"), max_length=150, blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = person_field(_("decided by"))
     decision_message = models.TextField(_("message to the person"), blank=True)
     # The interface language the person used when asking: their emails are written in it.
     language = models.CharField(_("language"), max_length=10, blank=True)

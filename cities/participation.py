@@ -1,19 +1,28 @@
-"""How far a city takes part in the collaborative, from not registered to published adaptation.
+"""How far a city takes part in the collaborative: the one registry of participation levels.
 
-Each level is a condition on a city that the database can check in one subquery. The cities
-app defines "registered"; the other apps add theirs (downloaded the toolkit, attended a round
-table, published an adaptation) by calling `register()` from their AppConfig.ready(), so this
-app never imports them. The directory, the city pages and the grant dashboard all read the
-levels from here.
+Each level has a key, a label, a definition (shown wherever the level is: the directory, the
+city pages, the grant dashboard and its exports), an order, and a condition the database can
+check in one subquery. The cities app defines "registered"; the other apps add theirs
+(downloaded the toolkit, attended a round table, published an adaptation) by calling
+`register()` from their AppConfig.ready(), so this app never imports them. The directory,
+the city pages and the grant figures (toolkit.metrics.participation_funnel) all read the
+levels from here, so a level has one meaning wherever it is shown.
+
+A condition can be bounded by a period: `before` (the first moment after the period) limits
+it to what happened by the end of the period, and `since` (its first moment) to what
+happened during it, for the levels that count only what a city did in the period
+(`during_period`).
 
 Every level past "registered" counts only for a registered city, as the grant's funnel counts
-them: a city with no approved member is "not registered", whatever a walk-in from it did.
+them: a city with no approved member is "not registered", whatever a walk-in from it did. The
+city page says so when a city did what a level asks before it registered (`Rung.waiting`).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,22 +30,55 @@ from cities.models import has_approved_member
 
 # The state of a city that has reached no level at all.
 NOT_REGISTERED = "not-registered"
+NOT_REGISTERED_LABEL = _("Not registered")
 # The level every other one builds on.
 REGISTERED = "registered"
-NOT_REGISTERED_LABEL = _("Not registered")
+# Shown once next to the levels: why a walk-in alone does not make a city "attended".
+RULE = _("Each step after the first counts once the city is registered.")
 
 
 @dataclass(frozen=True)
 class Level:
     key: str
     label: str | Promise
+    definition: str | Promise
     order: int
-    # Returns an Exists(...) over rows that refer to the city as OuterRef("pk").
-    condition: Callable[[], Exists]
+    # condition(since=None, before=None): an expression, true for a city (as OuterRef("pk"))
+    # that did what the level asks; `since` and `before` bound it to a period when given.
+    condition: Callable[..., Expression]
+    # True: the grant counts what the city did during the period; False: by its end.
+    during_period: bool = False
 
     @property
     def annotation(self) -> str:
         return f"participation_{self.key.replace('-', '_')}"
+
+    @property
+    def met_annotation(self) -> str:
+        """The condition alone, registered or not (see `annotate(met=True)`)."""
+        return f"{self.annotation}_met"
+
+    @property
+    def period_note(self) -> Promise:
+        if self.during_period:
+            return _("Counted during the period.")
+        return _("Counted by the end of the period.")
+
+    def met(
+        self, *, since: datetime.datetime | None = None, before: datetime.datetime | None = None
+    ) -> Expression:
+        """The level's condition over a period (`since` only applies to a `during_period` one)."""
+        return self.condition(since=since if self.during_period else None, before=before)
+
+
+@dataclass(frozen=True)
+class Rung:
+    """A level as one city's page shows it."""
+
+    level: Level
+    reached: bool
+    # The city did what the level asks but is not registered, so it does not count yet.
+    waiting: bool
 
 
 _levels: dict[str, Level] = {}
@@ -61,20 +103,32 @@ def levels() -> list[Level]:
     return sorted(_levels.values(), key=lambda level: level.order)
 
 
-def _reached_condition(level: Level):
-    if level.key == REGISTERED:
-        return level.condition()
-    return ExpressionWrapper(
-        Q(has_approved_member()) & Q(level.condition()), output_field=BooleanField()
-    )
-
-
-def annotate(queryset: QuerySet) -> QuerySet:
+def annotate(
+    queryset: QuerySet,
+    *,
+    since: datetime.datetime | None = None,
+    before: datetime.datetime | None = None,
+    met: bool = False,
+) -> QuerySet:
     """Add one boolean per level to a City queryset (one subquery each, no extra queries).
 
-    A level past "registered" is reached only by a registered city.
+    A level past "registered" is reached only by a registered city. With a period (`since`,
+    `before`), the levels are those reached in it. `met=True` also adds each condition alone
+    (`met_annotation`), for a page that says what an unregistered city did.
     """
-    return queryset.annotate(**{level.annotation: _reached_condition(level) for level in levels()})
+    registered = _levels[REGISTERED].met(since=since, before=before)
+    annotations = {}
+    for level in levels():
+        condition = level.met(since=since, before=before)
+        if level.key == REGISTERED:
+            annotations[level.annotation] = condition
+            continue
+        annotations[level.annotation] = ExpressionWrapper(
+            Q(registered) & Q(condition), output_field=BooleanField()
+        )
+        if met:
+            annotations[level.met_annotation] = condition
+    return queryset.annotate(**annotations)
 
 
 def reached(city) -> list[Level]:
@@ -86,6 +140,25 @@ def state(city) -> Level | None:
     """The deepest level an annotated city has reached, or None when it is not registered."""
     found = reached(city)
     return found[-1] if found else None
+
+
+def state_label(city) -> str | Promise:
+    """The label of an annotated city's state, "Not registered" included."""
+    found = state(city)
+    return found.label if found else NOT_REGISTERED_LABEL
+
+
+def ladder(city) -> list[Rung]:
+    """Every level for a city annotated with `met=True`, as its page lists them."""
+    return [
+        Rung(
+            level=level,
+            reached=getattr(city, level.annotation),
+            waiting=not getattr(city, level.annotation)
+            and getattr(city, level.met_annotation, False),
+        )
+        for level in levels()
+    ]
 
 
 def state_choices() -> list[tuple[str, str | Promise]]:
@@ -111,4 +184,12 @@ def in_state(key: str) -> Q:
     )
 
 
-register(Level(key=REGISTERED, label=_("Registered"), order=10, condition=has_approved_member))
+register(
+    Level(
+        key=REGISTERED,
+        label=_("Registered"),
+        definition=_("At least one of the city's staff is an approved member."),
+        order=10,
+        condition=has_approved_member,
+    )
+)

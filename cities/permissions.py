@@ -25,12 +25,6 @@ def _roles(user, *, fresh: bool = False) -> dict[int, str]:
     return getattr(user, _CACHE)
 
 
-def forget(user) -> None:
-    """Drop the roles kept on this user object (after their memberships changed)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
-
-
 def role_in(user, city, *, fresh: bool = False) -> str | None:
     """The person's role in the city ("lead", "editor", "staff"), or None without approval."""
     return _roles(user, fresh=fresh).get(city.pk)
@@ -79,11 +73,6 @@ def city_ids(user) -> set[int]:
     return set(_roles(user))
 
 
-def can_request_membership(user) -> bool:
-    """Signed in: asking to join needs an account (and, when sending, a verified address)."""
-    return bool(getattr(user, "is_authenticated", False))
-
-
 def can_manage_members(user, city, *, fresh: bool = False) -> bool:
     """Approve and decline requests, change roles and remove members of this city."""
     return is_coordinator(user) or is_city_lead(user, city, fresh=fresh)
@@ -94,14 +83,16 @@ def can_edit_profile(user, city) -> bool:
     return is_coordinator(user) or is_city_editor(user, city)
 
 
-def can_edit_domains(user) -> bool:
-    """Email domains approve people automatically, so only coordinators set them."""
+def can_edit_domains(user, city=None) -> bool:
+    """Email domains approve people automatically, so only coordinators set them (any city's)."""
     return is_coordinator(user)
 
 
 def can_see_request_queue(user) -> bool:
+    """The requests of every city waiting for a decision: coordinators."""
     return is_coordinator(user)
 
 
 def can_claim_cities(user) -> bool:
+    """Make someone the lead of any city: coordinators."""
     return is_coordinator(user)

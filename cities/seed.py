@@ -6,17 +6,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from cities.common.rows import assign_changes
 from cities.models import City, CityEmailDomain, Region, normalize_domain
-
-
-def _apply(instance, values: dict) -> bool:
-    """Set the values that differ; return whether anything changed."""
-    changed = False
-    for field, value in values.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed = True
-    return changed
 
 
 @transaction.atomic
@@ -28,7 +19,7 @@ def seed_regions_and_cities(*, regions_path: Path, cities_path: Path) -> dict[st
         region = Region.objects.filter(slug=row["slug"]).first() or Region(slug=row["slug"])
         is_new = region.pk is None
         values = {k: row[k] for k in ("name", "description", "order")}
-        if _apply(region, values) or is_new:
+        if assign_changes(region, values) or is_new:
             region.full_clean()
             region.save()
             created += is_new
@@ -49,7 +40,7 @@ def seed_regions_and_cities(*, regions_path: Path, cities_path: Path) -> dict[st
         # edits win over the fixture.
         if row.get("website") and not city.website:
             values["website"] = row["website"]
-        if _apply(city, values) or is_new:
+        if assign_changes(city, values) or is_new:
             city.full_clean()
             city.save()
             created += is_new

@@ -10,7 +10,6 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities import emails, hooks, permissions
+from cities.common.errors import DomainError
+from cities.common.site import absolute
 from cities.models import City, CityEmailDomain, Membership, email_domain, normalize_domain
 
 Status = Membership.Status
@@ -37,7 +38,7 @@ def _lock_membership(membership: Membership) -> Membership:
 def _ensure_may_manage(by, city: City) -> None:
     # Checked again under the lock: the person's own role may have changed meanwhile.
     if not permissions.can_manage_members(by, city, fresh=True):
-        raise ValidationError(
+        raise DomainError(
             _("You can no longer manage the members of %(city)s."), params={"city": city.name}
         )
 
@@ -71,18 +72,18 @@ def _save(membership: Membership) -> Membership:
     return membership
 
 
-def _link(site_url: str, name: str, **kwargs) -> str:
-    return f"{site_url.rstrip('/')}{reverse(name, kwargs=kwargs)}" if site_url else ""
+def _link(name: str, **kwargs) -> str:
+    return absolute(reverse(name, kwargs=kwargs))
 
 
-def _notify_person(membership: Membership, template: str, *, site_url: str = "", **extra) -> None:
+def _notify_person(membership: Membership, template: str, **extra) -> None:
     context = {
         "membership": membership,
         "city": membership.city,
         "person": membership.user,
         "decided_by": membership.decided_by,
-        "city_url": _link(site_url, "cities:city-detail", slug=membership.city.slug),
-        "my_cities_url": _link(site_url, "cities:my-cities"),
+        "city_url": _link("cities:city-detail", slug=membership.city.slug),
+        "my_cities_url": _link("cities:my-cities"),
         **extra,
     }
     transaction.on_commit(
@@ -96,7 +97,7 @@ def _notify_person(membership: Membership, template: str, *, site_url: str = "",
     )
 
 
-def _notify_deciders(membership: Membership, *, site_url: str = "") -> None:
+def _notify_deciders(membership: Membership) -> None:
     """Tell the city's leads about a request; coordinators when the city has no lead."""
     city = membership.city
     leads = list(
@@ -112,8 +113,8 @@ def _notify_deciders(membership: Membership, *, site_url: str = "") -> None:
         "membership": membership,
         "city": city,
         "person": membership.user,
-        "members_url": _link(site_url, "cities:member-list", slug=city.slug),
-        "queue_url": _link(site_url, "cities:request-queue"),
+        "members_url": _link("cities:member-list", slug=city.slug),
+        "queue_url": _link("cities:request-queue"),
         "to_coordinators": not leads,
         "returning": getattr(membership, "returning", False),
     }
@@ -171,14 +172,13 @@ def membership_request(
     job_title: str,
     department: str,
     language: str = "",
-    site_url: str = "",
 ) -> Membership:
     """Ask to join a city; approved at once when a verified address is on the city's domain."""
     addresses = list(
         EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     )
     if not addresses:
-        raise ValidationError(
+        raise DomainError(
             _("Confirm your email address before you ask to join a city."), code="unverified"
         )
     city = _lock_city(city)
@@ -212,20 +212,20 @@ def membership_request(
     # Read by the view (to say why the request waits) and by the deciders' email.
     membership.returning = returning
     if automatic:
-        _notify_person(membership, "membership_approved", site_url=site_url, automatic=True)
+        _notify_person(membership, "membership_approved", automatic=True)
     else:
-        _notify_deciders(membership, site_url=site_url)
+        _notify_deciders(membership)
     return membership
 
 
-def _already(existing: Membership) -> ValidationError:
+def _already(existing: Membership) -> DomainError:
     if existing.is_approved:
-        return ValidationError(
+        return DomainError(
             _("You are already a member of %(city)s."),
             params={"city": existing.city.name},
             code="already_member",
         )
-    return ValidationError(
+    return DomainError(
         _("You have already asked to join %(city)s. Your request is waiting for a decision."),
         params={"city": existing.city.name},
         code="already_asked",
@@ -234,7 +234,7 @@ def _already(existing: Membership) -> ValidationError:
 
 def _ensure_pending(membership: Membership) -> None:
     if not membership.is_pending:
-        raise ValidationError(
+        raise DomainError(
             _("The request of %(person)s was already decided: %(status)s."),
             params={"person": membership.user, "status": membership.get_status_display()},
             code="already_decided",
@@ -242,9 +242,7 @@ def _ensure_pending(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_approve(
-    *, membership: Membership, by, message: str = "", site_url: str = ""
-) -> Membership:
+def membership_approve(*, membership: Membership, by, message: str = "") -> Membership:
     """Approve a pending request; the person becomes lead when the city has none."""
     city = _lock_city(membership.city)
     membership = _lock_membership(membership)
@@ -254,14 +252,12 @@ def membership_approve(
         membership.role = Role.LEAD
     _decide(membership, status=Status.APPROVED, by=by, message=message)
     _save(membership)
-    _notify_person(membership, "membership_approved", site_url=site_url, automatic=False)
+    _notify_person(membership, "membership_approved", automatic=False)
     return membership
 
 
 @transaction.atomic
-def membership_decline(
-    *, membership: Membership, by, message: str = "", site_url: str = ""
-) -> Membership:
+def membership_decline(*, membership: Membership, by, message: str = "") -> Membership:
     """Decline a pending request, with an optional message to the person."""
     city = _lock_city(membership.city)
     membership = _lock_membership(membership)
@@ -269,32 +265,32 @@ def membership_decline(
     _ensure_pending(membership)
     _decide(membership, status=Status.DECLINED, by=by, message=message)
     _save(membership)
-    _notify_person(membership, "membership_declined", site_url=site_url)
+    _notify_person(membership, "membership_declined")
     return membership
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: str, by, site_url: str = "") -> Membership:
+def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
     """Make an approved member staff, editor or lead; a city always keeps one lead."""
     city = _lock_city(membership.city)
     membership = _lock_membership(membership)
     _ensure_may_manage(by, city)
     if role not in Role.values:
-        raise ValidationError(_("Choose one of the roles offered."), code="invalid_role")
+        raise DomainError(_("Choose one of the roles offered."), code="invalid_role")
     if not membership.is_approved:
-        raise ValidationError(
+        raise DomainError(
             _("%(person)s is not an approved member of %(city)s."),
             params={"person": membership.user, "city": city.name},
             code="not_member",
         )
     if membership.role == role:
-        raise ValidationError(
+        raise DomainError(
             _("%(person)s already has the role %(role)s."),
             params={"person": membership.user, "role": membership.get_role_display()},
             code="same_role",
         )
     if _only_lead(membership):
-        raise ValidationError(
+        raise DomainError(
             _(
                 "%(person)s is the only lead of %(city)s. Make someone else lead first, "
                 "so that the city keeps a lead."
@@ -307,28 +303,24 @@ def membership_set_role(*, membership: Membership, role: str, by, site_url: str 
     membership.role = role
     membership._history_user = by
     _save(membership)
-    _notify_person(
-        membership, "membership_role_changed", site_url=site_url, by=by, previous_role=previous
-    )
+    _notify_person(membership, "membership_role_changed", by=by, previous_role=previous)
     return membership
 
 
 @transaction.atomic
-def membership_remove(
-    *, membership: Membership, by, message: str = "", site_url: str = ""
-) -> Membership:
+def membership_remove(*, membership: Membership, by, message: str = "") -> Membership:
     """Remove an approved member; only a coordinator may remove a city's last lead."""
     city = _lock_city(membership.city)
     membership = _lock_membership(membership)
     _ensure_may_manage(by, city)
     if not membership.is_approved:
-        raise ValidationError(
+        raise DomainError(
             _("%(person)s is not an approved member of %(city)s."),
             params={"person": membership.user, "city": city.name},
             code="not_member",
         )
     if _only_lead(membership) and not permissions.is_coordinator(by):
-        raise ValidationError(
+        raise DomainError(
             _(
                 "%(person)s is the only lead of %(city)s. Make someone else lead first; "
                 "only a coordinator can remove a city's last lead."
@@ -339,7 +331,7 @@ def membership_remove(
     _decide(membership, status=Status.REMOVED, by=by, message=message)
     _save(membership)
     hooks.membership_ended(membership)
-    _notify_person(membership, "membership_removed", site_url=site_url)
+    _notify_person(membership, "membership_removed")
     return membership
 
 
@@ -349,13 +341,13 @@ def membership_leave(*, membership: Membership, user) -> Membership:
     city = _lock_city(membership.city)
     membership = _lock_membership(membership)
     if membership.user_id != user.pk or membership.status not in (Status.PENDING, Status.APPROVED):
-        raise ValidationError(
+        raise DomainError(
             _("You have no open membership of %(city)s."),
             params={"city": city.name},
             code="not_member",
         )
     if _only_lead(membership):
-        raise ValidationError(
+        raise DomainError(
             _(
                 "You are the only lead of %(city)s. Make another member lead before you "
                 "leave, so that the city keeps a lead."
@@ -379,12 +371,11 @@ def city_claim(
     by,
     job_title: str = "",
     department: str = "",
-    site_url: str = "",
 ) -> Membership:
     """A coordinator makes a person (by their sign-in address) an approved lead of a city."""
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()
     if user is None:
-        raise ValidationError(
+        raise DomainError(
             {
                 "email": _(
                     "No one has an account with this address yet. Ask them to sign up "
@@ -395,12 +386,12 @@ def city_claim(
         )
     city = _lock_city(city)
     if not permissions.is_coordinator(by):
-        raise ValidationError(_("Only coordinators can claim a city for someone."))
+        raise DomainError(_("Only coordinators can claim a city for someone."))
     membership = Membership.objects.open().select_for_update().filter(user=user, city=city).first()
     if membership is not None and membership.is_lead:
-        raise ValidationError(
+        raise DomainError(
             {
-                "email": ValidationError(
+                "email": DomainError(
                     _("%(person)s is already a lead of %(city)s."),
                     params={"person": user, "city": city.name},
                     code="already_lead",
@@ -419,11 +410,11 @@ def city_claim(
         with transaction.atomic():
             _save(membership)
     except IntegrityError:
-        raise ValidationError(
+        raise DomainError(
             _("Someone changed this membership at the same moment. Please try again."),
             code="race",
         ) from None
-    _notify_person(membership, "membership_approved", site_url=site_url, automatic=False)
+    _notify_person(membership, "membership_approved", automatic=False)
     return membership
 
 
@@ -442,7 +433,7 @@ def city_profile_update(
     """Save what the city publishes about itself."""
     city = _lock_city(city)
     if not permissions.can_edit_profile(by, city):
-        raise ValidationError(
+        raise DomainError(
             _("You can no longer edit the profile of %(city)s."), params={"city": city.name}
         )
     city.description = description.strip()
@@ -460,7 +451,7 @@ def city_profile_update(
 def domain_add(*, city: City, domain: str, by) -> CityEmailDomain:
     """Add an email domain to a city (or bring back one removed earlier)."""
     if not permissions.can_edit_domains(by):
-        raise ValidationError(_("Only coordinators can change email domains."))
+        raise DomainError(_("Only coordinators can change email domains."))
     domain = normalize_domain(domain)
     existing = CityEmailDomain.objects.select_for_update().filter(domain=domain).first()
     if existing is not None and existing.is_active:
@@ -468,9 +459,9 @@ def domain_add(*, city: City, domain: str, by) -> CityEmailDomain:
             message = _("%(domain)s is already an email domain of %(city)s.")
         else:
             message = _("%(domain)s already belongs to %(city)s. Remove it there first.")
-        raise ValidationError(
+        raise DomainError(
             {
-                "domain": ValidationError(
+                "domain": DomainError(
                     message, params={"domain": domain, "city": existing.city.name}, code="taken"
                 )
             }
@@ -490,12 +481,10 @@ def domain_add(*, city: City, domain: str, by) -> CityEmailDomain:
 def domain_remove(*, domain: CityEmailDomain, by) -> CityEmailDomain:
     """Stop a domain from approving people automatically (the record of it stays)."""
     if not permissions.can_edit_domains(by):
-        raise ValidationError(_("Only coordinators can change email domains."))
+        raise DomainError(_("Only coordinators can change email domains."))
     domain = CityEmailDomain.objects.select_for_update().get(pk=domain.pk)
     if not domain.is_active:
-        raise ValidationError(
-            _("%(domain)s was already removed."), params={"domain": domain.domain}
-        )
+        raise DomainError(_("%(domain)s was already removed."), params={"domain": domain.domain})
     domain.removed_at = timezone.now()
     domain.removed_by = by
     domain.save(update_fields=["removed_at", "removed_by"])

@@ -1,18 +1,19 @@
 from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from cities import participation, permissions, sections, services
+from cities.common.errors import show_in_messages, show_on_form
+from cities.common.redirects import redirect_next
+from cities.common.views import RequiresMixin
 from cities.forms import (
     SORTS,
     CityProfileForm,
@@ -28,37 +29,21 @@ from cities.models import City, CityEmailDomain, Membership, Region
 OPEN = (Membership.Status.PENDING, Membership.Status.APPROVED)
 
 
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/")
+class CityMixin:
+    """Pages about one city, found by the slug in the address (404 when there is none).
 
+    The city is what the page's permission rule is asked about.
+    """
 
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+    @cached_property
+    def city(self) -> City:
+        return get_object_or_404(City, slug=self.kwargs["slug"])
 
-
-class CityPermissionMixin(LoginRequiredMixin):
-    """Load the city from the URL; refuse (403) a signed-in person without the right."""
-
-    permission = None  # a function of cities.permissions: (user, city) -> bool
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.city = get_object_or_404(City, slug=kwargs["slug"])
-        if not self.permission(request.user, self.city):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def permission_objects(self) -> tuple:
+        return (self.city,)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(city=self.city, **kwargs)
-
-
-class CoordinatorRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.is_coordinator(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- Public pages -----------------------------------------------------------------------
@@ -107,6 +92,9 @@ class CityListView(TemplateView):
             shown=len(cities),
             filtered=bool({"q", "region", "state"} & set(chosen)),
             summary=City.objects.registration_summary(),
+            levels=participation.levels(),
+            participation_rule=participation.RULE,
+            not_registered=participation.NOT_REGISTERED_LABEL,
         )
         return context
 
@@ -116,17 +104,16 @@ class CityDetailView(DetailView):
 
     def get_queryset(self):
         return participation.annotate(
-            City.objects.select_related("primary_region").prefetch_related("regions")
+            City.objects.select_related("primary_region").prefetch_related("regions"), met=True
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
         user = self.request.user
-        context["state"] = participation.state(city)
-        context["ladder"] = [
-            (level, getattr(city, level.annotation)) for level in participation.levels()
-        ]
+        context["state_label"] = participation.state_label(city)
+        context["ladder"] = participation.ladder(city)
+        context["participation_rule"] = participation.RULE
         context["slots"] = sections.slots(city, user)
         context["membership"] = (
             Membership.objects.open().filter(user=user, city=city).first()
@@ -139,15 +126,11 @@ class CityDetailView(DetailView):
 # --- A person's own memberships ----------------------------------------------------------
 
 
-class MembershipRequestView(LoginRequiredMixin, FormView):
-    """Ask to join a city, giving a job title and department."""
+class MembershipRequestView(CityMixin, RequiresMixin, FormView):
+    """Ask to join a city, giving a job title and department (anyone signed in)."""
 
     template_name = "cities/membership_request.html"
     form_class = MembershipRequestForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.city = get_object_or_404(City, slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return {"job_title": self.request.user.job_title}
@@ -155,7 +138,6 @@ class MembershipRequestView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            city=self.city,
             membership=Membership.objects.open().filter(user=user, city=self.city).first(),
             verified=EmailAddress.objects.filter(user=user, verified=True).exists(),
             domains=list(self.city.email_domains.active().values_list("domain", flat=True)),
@@ -168,11 +150,10 @@ class MembershipRequestView(LoginRequiredMixin, FormView):
                 user=self.request.user,
                 city=self.city,
                 language=self.request.LANGUAGE_CODE,
-                site_url=_site_url(self.request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         if membership.is_lead:
             text = _("You are now the lead of %(city)s.")
@@ -193,7 +174,7 @@ class MembershipRequestView(LoginRequiredMixin, FormView):
         return redirect("cities:my-cities")
 
 
-class MembershipLeaveView(LoginRequiredMixin, View):
+class MembershipLeaveView(RequiresMixin, View):
     """Withdraw one's own request, or leave a city."""
 
     http_method_names = ["post"]
@@ -205,7 +186,7 @@ class MembershipLeaveView(LoginRequiredMixin, View):
         try:
             services.membership_leave(membership=membership, user=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            show_in_messages(request, error)
         else:
             if membership.is_pending:
                 text = _("You withdrew your request to join %(city)s.")
@@ -215,7 +196,7 @@ class MembershipLeaveView(LoginRequiredMixin, View):
         return redirect("cities:my-cities")
 
 
-class MyCitiesView(LoginRequiredMixin, TemplateView):
+class MyCitiesView(RequiresMixin, TemplateView):
     template_name = "cities/my_cities.html"
 
     def get_context_data(self, **kwargs):
@@ -239,8 +220,8 @@ class MyCitiesView(LoginRequiredMixin, TemplateView):
 # --- A city's lead (and coordinators) -----------------------------------------------------
 
 
-class MemberListView(CityPermissionMixin, TemplateView):
-    permission = staticmethod(permissions.can_manage_members)
+class MemberListView(CityMixin, RequiresMixin, TemplateView):
+    requires = staticmethod(permissions.can_manage_members)
     template_name = "cities/member_list.html"
 
     def get_context_data(self, **kwargs):
@@ -254,10 +235,10 @@ class MemberListView(CityPermissionMixin, TemplateView):
         return context
 
 
-class MemberActionView(CityPermissionMixin, View):
+class MemberActionView(CityMixin, RequiresMixin, View):
     """One decision about one membership of the city, then back to where the form was."""
 
-    permission = staticmethod(permissions.can_manage_members)
+    requires = staticmethod(permissions.can_manage_members)
     http_method_names = ["post"]
     form_class = DecisionForm
 
@@ -266,26 +247,13 @@ class MemberActionView(CityPermissionMixin, View):
             Membership.objects.select_related("user", "city"), pk=pk, city=self.city
         )
         form = self.form_class(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        else:
-            try:
-                text = self.act(membership, **form.cleaned_data)
-            except ValidationError as error:
-                _error_messages(request, error)
-            else:
-                messages.success(request, text)
-        return HttpResponseRedirect(self.next_url())
-
-    def next_url(self) -> str:
-        url = self.request.POST.get("next", "")
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return url
-        return reverse("cities:member-list", kwargs={"slug": self.city.slug})
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            messages.success(request, self.act(membership, **form.cleaned_data))
+        except ValidationError as error:
+            show_in_messages(request, error)
+        return redirect_next(request, reverse("cities:member-list", kwargs={"slug": slug}))
 
     def act(self, membership, **cleaned) -> str:
         raise NotImplementedError
@@ -294,10 +262,7 @@ class MemberActionView(CityPermissionMixin, View):
 class MemberApproveView(MemberActionView):
     def act(self, membership, message=""):
         membership = services.membership_approve(
-            membership=membership,
-            by=self.request.user,
-            message=message,
-            site_url=_site_url(self.request),
+            membership=membership, by=self.request.user, message=message
         )
         if membership.is_lead:
             text = _("%(person)s is now a member of %(city)s, as its lead.")
@@ -309,10 +274,7 @@ class MemberApproveView(MemberActionView):
 class MemberDeclineView(MemberActionView):
     def act(self, membership, message=""):
         membership = services.membership_decline(
-            membership=membership,
-            by=self.request.user,
-            message=message,
-            site_url=_site_url(self.request),
+            membership=membership, by=self.request.user, message=message
         )
         return _("You declined the request of %(person)s.") % {"person": membership.user}
 
@@ -322,7 +284,7 @@ class MemberRoleView(MemberActionView):
 
     def act(self, membership, role):
         membership = services.membership_set_role(
-            membership=membership, role=role, by=self.request.user, site_url=_site_url(self.request)
+            membership=membership, role=role, by=self.request.user
         )
         return _("%(person)s is now %(role)s of %(city)s.") % {
             "person": membership.user,
@@ -334,10 +296,7 @@ class MemberRoleView(MemberActionView):
 class MemberRemoveView(MemberActionView):
     def act(self, membership, message=""):
         membership = services.membership_remove(
-            membership=membership,
-            by=self.request.user,
-            message=message,
-            site_url=_site_url(self.request),
+            membership=membership, by=self.request.user, message=message
         )
         return _("%(person)s is no longer a member of %(city)s.") % {
             "person": membership.user,
@@ -345,10 +304,10 @@ class MemberRemoveView(MemberActionView):
         }
 
 
-class CityEditView(CityPermissionMixin, FormView):
+class CityEditView(CityMixin, RequiresMixin, FormView):
     """Leads and editors keep the city's public profile up to date."""
 
-    permission = staticmethod(permissions.can_edit_profile)
+    requires = staticmethod(permissions.can_edit_profile)
     template_name = "cities/city_form.html"
     form_class = CityProfileForm
 
@@ -363,7 +322,7 @@ class CityEditView(CityPermissionMixin, FormView):
         try:
             services.city_profile_update(city=self.city, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The profile of %(city)s is saved.") % {"city": self.city})
         return redirect(self.city)
@@ -372,10 +331,10 @@ class CityEditView(CityPermissionMixin, FormView):
 # --- Coordinators --------------------------------------------------------------------------
 
 
-class DomainListView(CityPermissionMixin, FormView):
+class DomainListView(CityMixin, RequiresMixin, FormView):
     """A city's email domains: a verified address on one of them is approved at once."""
 
-    permission = staticmethod(lambda user, city: permissions.can_edit_domains(user))
+    requires = staticmethod(permissions.can_edit_domains)
     template_name = "cities/domain_list.html"
     form_class = DomainForm
 
@@ -393,7 +352,7 @@ class DomainListView(CityPermissionMixin, FormView):
                 city=self.city, domain=form.cleaned_data["domain"], by=self.request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -403,8 +362,8 @@ class DomainListView(CityPermissionMixin, FormView):
         return redirect("cities:domain-list", slug=self.city.slug)
 
 
-class DomainRemoveView(CityPermissionMixin, View):
-    permission = staticmethod(lambda user, city: permissions.can_edit_domains(user))
+class DomainRemoveView(CityMixin, RequiresMixin, View):
+    requires = staticmethod(permissions.can_edit_domains)
     http_method_names = ["post"]
 
     def post(self, request, slug, pk):
@@ -412,7 +371,7 @@ class DomainRemoveView(CityPermissionMixin, View):
         try:
             services.domain_remove(domain=domain, by=request.user)
         except ValidationError as error:
-            _error_messages(request, error)
+            show_in_messages(request, error)
         else:
             messages.success(
                 request,
@@ -422,9 +381,10 @@ class DomainRemoveView(CityPermissionMixin, View):
         return redirect("cities:domain-list", slug=self.city.slug)
 
 
-class RequestQueueView(CoordinatorRequiredMixin, TemplateView):
+class RequestQueueView(RequiresMixin, TemplateView):
     """Every request waiting for a decision, oldest first, across all cities."""
 
+    requires = staticmethod(permissions.can_see_request_queue)
     template_name = "cities/request_queue.html"
     paginate_by = 50
 
@@ -441,9 +401,10 @@ class RequestQueueView(CoordinatorRequiredMixin, TemplateView):
         return context
 
 
-class CityClaimView(CoordinatorRequiredMixin, FormView):
+class CityClaimView(RequiresMixin, FormView):
     """A coordinator makes a person the lead of a city, for example after a phone call."""
 
+    requires = staticmethod(permissions.can_claim_cities)
     template_name = "cities/city_claim.html"
     form_class = ClaimForm
 
@@ -463,10 +424,9 @@ class CityClaimView(CoordinatorRequiredMixin, FormView):
                 job_title=form.cleaned_data["job_title"],
                 department=form.cleaned_data["department"],
                 by=self.request.user,
-                site_url=_site_url(self.request),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

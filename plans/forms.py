@@ -1,20 +1,11 @@
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from plans.models import (
-    RESERVED_SLUGS,
-    CoreValue,
-    Entry,
-    FocusArea,
-    Plan,
-    Source,
-    Status,
-    TaggedEntry,
-)
+from plans.models import CoreValue, Entry, FocusArea, Plan, Source, Status, TaggedEntry
+from plans.services import ENTRY_FIELDS, ENTRY_RELATIONS, FOCUS_AREA_FIELDS
 
 
 class EntryFilterForm(forms.Form):
@@ -173,65 +164,60 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class SlugMixin:
-    """A slug typed on creation (or made from the title), checked before anything is saved."""
+class PlanContentForm(forms.ModelForm):
+    """A new or existing focus area or entry of a plan, as the services take it.
 
-    def clean_new_slug(self, model) -> str:
-        typed = self.cleaned_data.get("slug", "")
-        slug = slugify(typed or self.cleaned_data.get("title", ""))[:80].strip("-")
-        if not slug:
-            if typed or self.cleaned_data.get("title"):
-                self.add_error("slug", _("Use letters, numbers and hyphens."))
-            return ""
-        if slug in RESERVED_SLUGS:
-            self.add_error(
-                "slug", _("“%(slug)s” is used by the site itself; choose another.") % {"slug": slug}
-            )
-        elif model.objects.filter(plan=self.plan, slug=slug).exists():
-            message = (
-                _("“%(slug)s” is already used in this plan; type another slug.")
-                if typed
-                else _(
-                    "The address made from this title, “%(slug)s”, is already used in this plan; "
-                    "type another slug."
-                )
-            )
-            self.add_error("slug", message % {"slug": slug})
-        return slug
+    A new one may be given a slug (the services make one from the title when it is left
+    empty, and refuse one already used); an existing one keeps its slug, and carries the
+    version it was opened at, so a stale edit is caught.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    field_order = ["title", "slug"]
+    # Text areas whose Windows line ends (as browsers send them) are stored as they were
+    # loaded, so that saving without a change does not show every line as changed.
+    TEXT_AREAS: tuple[str, ...] = ()
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.is_new = self.instance.pk is None
+        if self.is_new:
+            self.fields["slug"].required = False
+        else:
+            del self.fields["slug"]
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.TEXT_AREAS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The services choose and check the slug with the plan in mind.
+        return {*super()._get_validation_exclusions(), "slug", "plan"}
+
+    @property
+    def values(self) -> dict:
+        """The cleaned values, as the services take them."""
+        values = dict(self.cleaned_data)
+        values.pop("version", None)
+        return values
 
 
-class EntryForm(SlugMixin, forms.ModelForm):
+class EntryForm(PlanContentForm):
     departments = LinesField(
         label=_("Departments involved"),
         required=False,
         help_text=_("One department per line."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    TEXT_AREAS = ("summary", "body", "verification_note")
 
     class Meta:
         model = Entry
-        fields = [
-            "title",
-            "slug",
-            "kind",
-            "focus_area",
-            "summary",
-            "body",
-            "core_values",
-            "tags",
-            "source",
-            "also_sources",
-            "cost",
-            "effort",
-            "departments",
-            "horizon",
-            "funder",
-            "eligibility",
-            "cycle",
-            "related",
-            "unverified",
-            "verification_note",
-        ]
+        fields = ["slug", *ENTRY_FIELDS, *ENTRY_RELATIONS]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
@@ -250,17 +236,12 @@ class EntryForm(SlugMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.is_new = self.instance.pk is None
+        super().__init__(*args, plan=plan, **kwargs)
         areas = FocusArea.objects.filter(plan=plan)
         if self.is_new:
             areas = areas.filter(status=Status.ACTIVE)
-            self.fields["slug"].required = False
         else:
             areas = areas.filter(Q(status=Status.ACTIVE) | Q(pk=self.instance.focus_area_id))
-            del self.fields["slug"]
-            self.fields["version"].initial = self.instance.version
         self.fields["focus_area"].queryset = areas
         self.fields["focus_area"].empty_label = None
         self.fields["core_values"].queryset = CoreValue.objects.all()
@@ -274,60 +255,11 @@ class EntryForm(SlugMixin, forms.ModelForm):
         self.fields["effort"].choices = [("", _("Not stated")), *Entry.Effort.choices]
         self.fields["horizon"].choices = [("", _("Not stated")), *Entry.Horizon.choices]
 
-    def clean(self):
-        cleaned = super().clean()
-        # Browsers send text areas with Windows line ends; store them as they were loaded,
-        # so that saving without a change does not show every line as changed.
-        for name in ("summary", "body", "verification_note"):
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = cleaned[name].replace("\r\n", "\n")
-        if self.is_new:
-            cleaned["slug"] = self.clean_new_slug(Entry)
-        return cleaned
 
-    def _get_validation_exclusions(self):
-        # The slug is checked above with the plan in mind; the database has the last word.
-        return {*super()._get_validation_exclusions(), "slug", "plan"}
-
-    @property
-    def values(self) -> dict:
-        """The cleaned values, as the services take them."""
-        values = dict(self.cleaned_data)
-        values.pop("version", None)
-        return values
-
-
-class FocusAreaForm(SlugMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class FocusAreaForm(PlanContentForm):
+    TEXT_AREAS = ("summary",)
 
     class Meta:
         model = FocusArea
-        fields = ["title", "slug", "summary"]
+        fields = ["slug", *FOCUS_AREA_FIELDS]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.plan = plan
-        self.is_new = self.instance.pk is None
-        if self.is_new:
-            self.fields["slug"].required = False
-        else:
-            del self.fields["slug"]
-            self.fields["version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if isinstance(cleaned.get("summary"), str):
-            cleaned["summary"] = cleaned["summary"].replace("\r\n", "\n")
-        if self.is_new:
-            cleaned["slug"] = self.clean_new_slug(FocusArea)
-        return cleaned
-
-    def _get_validation_exclusions(self):
-        return {*super()._get_validation_exclusions(), "slug", "plan"}
-
-    @property
-    def values(self) -> dict:
-        values = dict(self.cleaned_data)
-        values.pop("version", None)
-        return values

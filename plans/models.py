@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,9 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from cities.common import cache
 from cities.common.errors import DomainError
+from cities.common.rows import person_field
 from cities.models import City
 
 # Path segments the toolkit's own pages use; a focus area or an entry may not
@@ -51,10 +52,6 @@ class PlanQuerySet(models.QuerySet):
         """The one model plan, or None before the seed data is loaded."""
         return self.filter(kind=Plan.Kind.MODEL).first()
 
-    def model_plan_revision(self) -> int | None:
-        """The model plan's revision marker (one small query): it changes with every edit."""
-        return self.filter(kind=Plan.Kind.MODEL).values_list("revision", flat=True).first()
-
 
 class Plan(models.Model):
     """The model plan, maintained by the coordinators, or one city's adaptation of it."""
@@ -84,8 +81,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    # Bumped (in the database, atomically) by every change to the plan's focus
-    # areas and entries: a cheap marker for caches such as the downloadable packages.
+    # Bumped (in the database, atomically) by every change to the plan's focus areas and
+    # entries: the downloadable packages are built, named and kept per revision.
     revision = models.PositiveIntegerField(_("content revision"), default=0)
     content_changed_at = models.DateTimeField(_("content last changed"), null=True, blank=True)
 
@@ -118,6 +115,15 @@ class Plan(models.Model):
     @property
     def is_model(self) -> bool:
         return self.kind == self.Kind.MODEL
+
+
+def published_condition(*, since=None, before=None) -> Exists:
+    """True for a city (as OuterRef("pk")) whose adaptation is published (and was by `before`,
+    when given)."""
+    published = Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
+    if before is not None:
+        published = published.filter(published_at__lt=before)
+    return Exists(published)
 
 
 class Status(models.TextChoices):
@@ -164,6 +170,38 @@ class CoreValue(models.Model):
         return self.get_key_display()
 
 
+class PlanPart(models.Model):
+    """What a plan's focus areas and entries share: every save is a new version of the row
+    and a change of its plan (see plan_touch)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        _bump_version(self, kwargs)
+        super().save(*args, **kwargs)
+        plan_touch(self.plan_id)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == Status.RETIRED
+
+
+def _origin_field() -> models.ForeignKey:
+    """In an adaptation: the model plan's focus area or entry this one was taken from."""
+    return models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken from"),
+    )
+
+
 class FocusAreaQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
@@ -178,7 +216,7 @@ class FocusAreaQuerySet(models.QuerySet):
         )
 
 
-class FocusArea(models.Model):
+class FocusArea(PlanPart):
     """A section of a plan, such as Smart Mobility."""
 
     plan = models.ForeignKey(
@@ -195,14 +233,7 @@ class FocusArea(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     # In an adaptation: the model plan's focus area this one was copied from.
-    origin = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="copies",
-        verbose_name=_("taken from"),
-    )
+    origin = _origin_field()
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -221,23 +252,11 @@ class FocusArea(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        _bump_version(self, kwargs)
-        super().save(*args, **kwargs)
-        plan_touch(self.plan_id)
-
     def get_absolute_url(self):
         if self.origin_id is not None:  # a focus area of a city's adaptation
             path = reverse("adaptations:adaptation-detail", kwargs={"city": self.plan.city.slug})
             return f"{path}#area-{self.pk}"
         return reverse("plans:focus-area-detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_retired(self) -> bool:
-        return self.status == Status.RETIRED
 
 
 class TaggedEntry(TaggedItemBase):
@@ -317,7 +336,7 @@ class EntryRevisionBase(models.Model):
         abstract = True
 
 
-class Entry(models.Model):
+class Entry(PlanPart):
     """One unit of the toolkit: a policy, a funding mechanism or a best practice."""
 
     class Kind(models.TextChoices):
@@ -400,14 +419,7 @@ class Entry(models.Model):
     )
     verification_note = models.TextField(_("what to check"), blank=True)
     # In an adaptation: the model entry this one was taken from, and its version then.
-    origin = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="copies",
-        verbose_name=_("taken from"),
-    )
+    origin = _origin_field()
     origin_version = models.PositiveIntegerField(_("taken at version"), null=True, blank=True)
     # In an adaptation: what the city decided, and how far it has come (empty in the model).
     decision = models.CharField(_("decision"), max_length=16, choices=Decision, blank=True)
@@ -465,14 +477,6 @@ class Entry(models.Model):
             models.Index(fields=["plan", "status", "kind"], name="entry_plan_status_kind"),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        _bump_version(self, kwargs)
-        super().save(*args, **kwargs)
-        plan_touch(self.plan_id)
-
     def get_absolute_url(self):
         if self.decision:  # an entry of a city's adaptation
             return reverse(
@@ -487,10 +491,6 @@ class Entry(models.Model):
         super().clean()
         if self.focus_area_id and self.plan_id and self.focus_area.plan_id != self.plan_id:
             raise ValidationError({"focus_area": _("Choose a focus area of the same plan.")})
-
-    @property
-    def is_retired(self) -> bool:
-        return self.status == Status.RETIRED
 
     @property
     def is_funding(self) -> bool:
@@ -640,10 +640,15 @@ def _bump_version(instance, save_kwargs: dict) -> None:
 
 
 def plan_touch(plan_id: int) -> None:
-    """Bump a plan's revision marker, in the database, so concurrent changes all count."""
+    """Bump a plan's revision marker, in the database, so concurrent changes all count.
+
+    The marker names the downloadable packages' files; pages are cached under the content
+    generation, which this also starts anew, for the bulk writes that send no signal.
+    """
     Plan.objects.filter(pk=plan_id).update(
         revision=F("revision") + 1, content_changed_at=timezone.now()
     )
+    cache.changed()
 
 
 class FullTextRankField(models.FloatField):
@@ -706,14 +711,7 @@ class ModelUpdateDismissal(models.Model):
         verbose_name=_("model plan entry"),
     )
     version = models.PositiveIntegerField(_("dismissed version"))
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dismissed by"),
-    )
+    dismissed_by = person_field(_("dismissed by"))
     dismissed_at = models.DateTimeField(_("dismissed at"), default=timezone.now)
 
     history = HistoricalRecords()

@@ -62,11 +62,8 @@ def keep_relations(sender, instance, history_instance, **kwargs):
     history_instance.relations = snapshot if snapshot is not None else instance.relations_snapshot()
 
 
-def entry_revisions_record(
-    entries: list[Entry], *, relations: dict[int, dict], reason: str, user=None, created: bool
-) -> None:
-    """Store one revision for each of `entries` in one query (for bulk writes that skip save())."""
-    history, now = Entry.history.model, timezone.now()
+def _revisions_record(model, rows: list, *, reason: str, user, created: bool, **extra) -> None:
+    history, now = model.history.model, timezone.now()
     history.objects.bulk_create(
         [
             history(
@@ -74,13 +71,25 @@ def entry_revisions_record(
                 history_type="+" if created else "~",
                 history_user=user,
                 history_change_reason=reason,
-                relations=relations[entry.pk],
-                **{
-                    field.attname: getattr(entry, field.attname) for field in history.tracked_fields
-                },
+                **{name: value(row) for name, value in extra.items()},
+                **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
             )
-            for entry in entries
+            for row in rows
         ]
+    )
+
+
+def entry_revisions_record(
+    entries: list[Entry], *, relations: dict[int, dict], reason: str, user=None, created: bool
+) -> None:
+    """Store one revision for each of `entries` in one query (for bulk writes that skip save())."""
+    _revisions_record(
+        Entry,
+        entries,
+        reason=reason,
+        user=user,
+        created=created,
+        relations=lambda entry: relations[entry.pk],
     )
 
 
@@ -88,19 +97,7 @@ def focus_area_revisions_record(
     focus_areas: list[FocusArea], *, reason: str, user=None, created: bool
 ) -> None:
     """Store one revision for each of `focus_areas` in one query."""
-    history, now = FocusArea.history.model, timezone.now()
-    history.objects.bulk_create(
-        [
-            history(
-                history_date=now,
-                history_type="+" if created else "~",
-                history_user=user,
-                history_change_reason=reason,
-                **{field.attname: getattr(area, field.attname) for field in history.tracked_fields},
-            )
-            for area in focus_areas
-        ]
-    )
+    _revisions_record(FocusArea, focus_areas, reason=reason, user=user, created=created)
 
 
 # --- Comparing two revisions -----------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from cities.common.rows import assign_changes
 from plans.models import (
     CoreValue,
     Entry,
@@ -82,16 +83,6 @@ def _check(data: dict) -> None:
         raise SeedError("The model plan fixture has problems:\n  " + "\n  ".join(problems))
 
 
-def _changed(instance, values: dict) -> bool:
-    """Set the values that differ; return whether anything changed."""
-    changed = False
-    for field, value in values.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed = True
-    return changed
-
-
 def _seed_owned(queryset, history_model):
     """Annotate whether each row's latest revision came from this fixture (not from a person)."""
     latest = history_model.objects.filter(id=OuterRef("pk")).order_by(
@@ -113,7 +104,7 @@ def _plan(row: dict) -> tuple[Plan, int, int]:
         plan.full_clean()
         plan.save()
         return plan, 1, 0
-    if _changed(plan, values):
+    if assign_changes(plan, values):
         plan.full_clean()
         plan.save()
         return plan, 0, 1
@@ -129,7 +120,7 @@ def _sources(rows: list[dict]) -> tuple[dict[str, Source], int, int]:
         if source is None:
             source = Source(key=row["key"], **values)
             new.append(source)
-        elif _changed(source, values):
+        elif assign_changes(source, values):
             changed.append(source)
         else:
             continue
@@ -153,7 +144,7 @@ def _focus_areas(plan: Plan, rows: list[dict]) -> tuple[dict[str, FocusArea], in
         if area is None:
             area = FocusArea(plan=plan, slug=row["slug"], **values)
             new.append(area)
-        elif area.last_reason == Reason.SEED and _changed(area, values):
+        elif area.last_reason == Reason.SEED and assign_changes(area, values):
             area.version += 1
             area.updated_at = timezone.now()
             changed.append(area)
@@ -252,7 +243,7 @@ def _entries(plan, rows, focus_areas, sources) -> tuple[int, int]:
             new.append(entry)
         elif entry.last_reason != Reason.SEED:
             continue  # changed in the site since it was loaded: the coordinators' version wins
-        elif _changed(entry, values):
+        elif assign_changes(entry, values):
             changed.append(entry)
         entry.focus_area = focus_areas[row["focus_area"]]  # cached for clean(): no query
         entry.full_clean(

@@ -2,26 +2,27 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from plans.models import CoreValue, Entry, FocusArea, Plan, Status
+from cities.common.errors import DomainError
+from cities.common.slugs import slug_from, unique_slug
+from plans.models import RESERVED_SLUGS, CoreValue, Entry, FocusArea, Plan, Status
 from plans.revisions import Reason, entry_revisions_record
 
+# What a coordinator writes about an entry (the edit form shows these), and its relations.
 ENTRY_FIELDS = [
-    "focus_area",
-    "kind",
     "title",
+    "kind",
+    "focus_area",
     "summary",
     "body",
     "source",
     "cost",
     "effort",
-    "departments",
     "horizon",
+    "departments",
     "funder",
     "eligibility",
     "cycle",
@@ -40,16 +41,36 @@ class StaleEditError(Exception):
         self.current = current
 
 
-def _slug_for(model, *, plan: Plan, slug: str, title: str, exclude_pk=None) -> str:
-    slug = slugify(slug or title)[:80].strip("-")
-    if not slug:
-        raise ValidationError({"slug": _("Enter a slug: letters, numbers and hyphens.")})
-    taken = model.objects.filter(plan=plan, slug=slug).exclude(pk=exclude_pk).exists()
-    if taken:
-        raise ValidationError(
-            {"slug": _("“%(slug)s” is already used in this plan; choose another.") % {"slug": slug}}
+def _slug_for(model, *, plan: Plan, slug: str, title: str, free_suffix: bool = False) -> str:
+    """The slug of a new focus area or entry of `plan`: the one typed, or one made from the title.
+
+    A typed slug that the plan already uses is refused, with a message for the slug field; so is
+    one made from the title, unless `free_suffix` lets it take the first free `-2`, `-3`, ...
+    (for forms that have no slug field to correct it in).
+    """
+    max_length = model._meta.get_field("slug").max_length
+    in_plan = model.objects.filter(plan=plan)
+    if free_suffix and not slug.strip():
+        return unique_slug(
+            in_plan,
+            title,
+            max_length=max_length,
+            fallback=model._meta.model_name,
+            reserved=RESERVED_SLUGS,
         )
-    return slug
+    chosen = slug_from(slug or title, max_length=max_length)
+    if not chosen:
+        raise DomainError({"slug": _("Use letters, numbers and hyphens.")}, code="invalid")
+    if in_plan.filter(slug=chosen).exists():
+        if slug.strip():
+            message = _("“%(slug)s” is already used in this plan; type another slug.")
+        else:
+            message = _(
+                "The address made from this title, “%(slug)s”, is already used in this plan; "
+                "type another slug."
+            )
+        raise DomainError({"slug": DomainError(message, code="taken", params={"slug": chosen})})
+    return chosen
 
 
 def _save(instance, *, by, reason: str, **kwargs) -> None:
@@ -60,7 +81,7 @@ def _save(instance, *, by, reason: str, **kwargs) -> None:
             instance.save(**kwargs)
     except IntegrityError as error:
         # Two people created the same slug at the same moment: the database said no.
-        raise ValidationError({"slug": _("This slug was just taken; choose another.")}) from error
+        raise DomainError({"slug": _("This slug was just taken; choose another.")}) from error
 
 
 def _set_relations(entry: Entry, relations: dict[str, Any]) -> None:

@@ -1,11 +1,8 @@
 import copy
-import hashlib
 from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -14,36 +11,34 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cities.common.cache import generation as adoption_generation
+from cities.common import cache
+from cities.common.errors import show_on_form
+from cities.common.redirects import redirect_next
+from cities.common.text import render_markdown
+from cities.common.views import RequiresMixin
 from plans import permissions, services
 from plans.adoption import adoption_count, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from plans.revisions import Reason, revisions_compare, revisions_summarise, stale_comparison
 from plans.search import search_entries
 
 ENTRIES_PER_PAGE = 20
-# Parts of pages that depend only on the plan's content are kept this long, keyed by the
-# plan's revision marker (bumped by every change), so an edit shows at once.
-FRAGMENT_SECONDS = 600
 
 
 def plan_fragment(plan: Plan, name: str, *parts, render: Callable[[], str]) -> str:
-    """HTML drawn from the plan's content alone: rendered once per revision and language."""
-    raw = "|".join([name, str(plan.pk), str(plan.revision), get_language(), *map(str, parts)])
-    key = f"plans:fragment:{hashlib.sha256(raw.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_SECONDS)
+    """HTML drawn from content alone: rendered once per content generation and language.
+
+    Any change to a plan, an entry or an adaptation starts a new generation
+    (cities.common.cache), so an edit shows in the very next request.
+    """
+    html = cache.cached(("plans", name, plan.pk, get_language(), *parts), render)
     return mark_safe(html)
 
 
@@ -65,13 +60,6 @@ class ModelPlanMixin:
         context = super().get_context_data(**kwargs)
         context.update(plan=self.plan, can_edit=self.can_edit)
         return context
-
-
-class ModelPlanEditorRequiredMixin(UserPassesTestMixin):
-    """Coordinators only: others signed in get 403, visitors are sent to sign in."""
-
-    def test_func(self):
-        return permissions.can_edit_model_plan(self.request.user)
 
 
 def _list_prefetches():
@@ -133,10 +121,8 @@ class EntryListView(ModelPlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
-        # "Most adopted" follows the cities' adaptations as well as the plan.
-        parts = [query, adoption_generation()] if self.sort == "adopted" else [query]
         context["body"] = plan_fragment(
-            self.plan, "entry-list", *parts, render=lambda: self.render_results()
+            self.plan, "entry-list", query, render=lambda: self.render_results()
         )
         context["searched_words"] = self.request.GET.get("q", "").strip()
         context["sort"] = self.sort
@@ -257,12 +243,10 @@ class EntryDetailView(EntryMixin, TemplateView):
                 "plans/includes/_entry_body.html", self.body_context(), request=self.request
             ),
         )
-        # Cached apart: it changes with the cities' adaptations, not with the entry.
         context["adoption"] = plan_fragment(
             self.plan,
             "entry-adoption",
             self.entry.pk,
-            adoption_generation(),
             render=lambda: render_to_string(
                 "plans/includes/_adaptation_adoption.html",
                 {"adoption": adoption_of(self.entry)},
@@ -367,8 +351,10 @@ class FocusAreaHistoryView(HistoryMixin, ModelPlanMixin, TemplateView):
 # --- Editing (coordinators) -------------------------------------------------------------
 
 
-class EditFormMixin(ModelPlanEditorRequiredMixin, ModelPlanMixin):
+class EditFormMixin(RequiresMixin, ModelPlanMixin):
     """A form that saves through a service, with a Markdown preview and a stale-edit check."""
+
+    requires = staticmethod(permissions.can_edit_model_plan)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -383,7 +369,7 @@ class EditFormMixin(ModelPlanEditorRequiredMixin, ModelPlanMixin):
         except services.StaleEditError as error:
             return self.stale(form, error.current)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(saved))
         return redirect(saved.get_absolute_url())
@@ -493,73 +479,75 @@ class FocusAreaUpdateView(EditFormMixin, FormView):
         return _("Your changes to “%(title)s” are saved.") % {"title": focus_area.title}
 
 
-class ActionView(ModelPlanEditorRequiredMixin, ModelPlanMixin, View):
+class ActionView(RequiresMixin, ModelPlanMixin, View):
     """A one-button change (move, retire, restore), then back to the page it came from."""
 
+    requires = staticmethod(permissions.can_edit_model_plan)
     http_method_names = ["post"]
+    retired_message = ""
 
-    def back(self, default: str):
-        url = self.request.POST.get("next", "")
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return redirect(url)
-        return redirect(default)
+    def post(self, request, action, **kwargs):
+        target = self.target()
+        title = {"title": target.title}
+        if action == "retire":
+            self.retire(target)
+            messages.success(request, self.retired_message % title)
+        elif action == "restore":
+            self.restore(target)
+            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
+        else:
+            direction = request.POST.get("direction", "")
+            if not self.move(target, direction):
+                messages.info(request, _("“%(title)s” cannot move further.") % title)
+            elif direction == "up":
+                messages.success(request, _("“%(title)s” moved up.") % title)
+            else:
+                messages.success(request, _("“%(title)s” moved down.") % title)
+        return redirect_next(request, self.back_to(target))
 
 
 class EntryActionView(ActionView):
-    def post(self, request, focus_area, slug, action):
-        entry = get_object_or_404(
-            Entry.objects.filter(plan=self.plan).select_related("focus_area"), slug=slug
+    retired_message = gettext_lazy(
+        "“%(title)s” is retired: it is no longer listed, and its page says so."
+    )
+
+    def target(self) -> Entry:
+        return get_object_or_404(
+            Entry.objects.filter(plan=self.plan).select_related("focus_area"),
+            slug=self.kwargs["slug"],
         )
-        title = {"title": entry.title}
-        if action == "retire":
-            services.entry_retire(entry=entry, by=request.user)
-            messages.success(
-                request,
-                _("“%(title)s” is retired: it is no longer listed, and its page says so.") % title,
-            )
-        elif action == "restore":
-            services.entry_restore(entry=entry, by=request.user)
-            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
-        else:
-            direction = request.POST.get("direction", "")
-            if services.entry_move(entry=entry, direction=direction, by=request.user):
-                text = (
-                    _("“%(title)s” moved up.")
-                    if direction == "up"
-                    else _("“%(title)s” moved down.")
-                )
-                messages.success(request, text % title)
-            else:
-                messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return self.back(entry.focus_area.get_absolute_url())
+
+    def retire(self, entry):
+        services.entry_retire(entry=entry, by=self.request.user)
+
+    def restore(self, entry):
+        services.entry_restore(entry=entry, by=self.request.user)
+
+    def move(self, entry, direction: str) -> bool:
+        return services.entry_move(entry=entry, direction=direction, by=self.request.user)
+
+    def back_to(self, entry) -> str:
+        return entry.focus_area.get_absolute_url()
 
 
 class FocusAreaActionView(ActionView):
-    def post(self, request, slug, action):
-        focus_area = get_object_or_404(FocusArea.objects.filter(plan=self.plan), slug=slug)
-        title = {"title": focus_area.title}
-        if action == "retire":
-            services.focus_area_retire(focus_area=focus_area, by=request.user)
-            messages.success(
-                request,
-                _("“%(title)s” is retired: it and its entries are no longer listed.") % title,
-            )
-        elif action == "restore":
-            services.focus_area_restore(focus_area=focus_area, by=request.user)
-            messages.success(request, _("“%(title)s” is back in the toolkit.") % title)
-        else:
-            direction = request.POST.get("direction", "")
-            if services.focus_area_move(
-                focus_area=focus_area, direction=direction, by=request.user
-            ):
-                text = (
-                    _("“%(title)s” moved up.")
-                    if direction == "up"
-                    else _("“%(title)s” moved down.")
-                )
-                messages.success(request, text % title)
-            else:
-                messages.info(request, _("“%(title)s” cannot move further.") % title)
-        return self.back(reverse("plans:toolkit-home"))
+    retired_message = gettext_lazy(
+        "“%(title)s” is retired: it and its entries are no longer listed."
+    )
+
+    def target(self) -> FocusArea:
+        return get_object_or_404(FocusArea.objects.filter(plan=self.plan), slug=self.kwargs["slug"])
+
+    def retire(self, focus_area):
+        services.focus_area_retire(focus_area=focus_area, by=self.request.user)
+
+    def restore(self, focus_area):
+        services.focus_area_restore(focus_area=focus_area, by=self.request.user)
+
+    def move(self, focus_area, direction: str) -> bool:
+        return services.focus_area_move(
+            focus_area=focus_area, direction=direction, by=self.request.user
+        )
+
+    def back_to(self, focus_area) -> str:
+        return reverse("plans:toolkit-home")

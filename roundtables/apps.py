@@ -17,8 +17,13 @@ class RoundTablesConfig(AppConfig):
             participation.Level(
                 key="attended-round-table",
                 label=_("Attended a round table"),
+                definition=_(
+                    "Someone from the city is recorded at a round table that was held: a "
+                    "registrant marked as attending, or a walk-in."
+                ),
                 order=30,
                 condition=attendance_condition,
+                during_period=True,
             )
         )
         # Its round tables on a city's page.

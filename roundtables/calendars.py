@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from cities.common.site import absolute
+from cities.common.text import plain_text
 from roundtables.models import RoundTable
-from roundtables.text import plain_text
 
 PRODID = "-//Open Sourced Smart City Collaborative//Round tables//EN"
 UID_DOMAIN = "roundtables.smartcity-collaborative"
@@ -48,9 +49,7 @@ def pacific_vtimezone() -> Timezone:
     return zone
 
 
-def _event(
-    round_table: RoundTable, *, site_url: str, stamp: datetime.datetime, with_online_link: bool
-) -> Event:
+def _event(round_table: RoundTable, *, stamp: datetime.datetime, with_online_link: bool) -> Event:
     tz = timezone.get_default_timezone()
     event = Event()
     event.add("uid", uid(round_table))
@@ -61,7 +60,7 @@ def _event(
     event.add("sequence", round_table.calendar_sequence)
     event.add("last-modified", round_table.updated_at.astimezone(datetime.UTC))
     event.add("created", round_table.created_at.astimezone(datetime.UTC))
-    page = site_url.rstrip("/") + round_table.get_absolute_url()
+    page = absolute(round_table.get_absolute_url())
     event.add("url", page)
     place = ", ".join(part for part in [round_table.venue, round_table.address] if part)
     if with_online_link and round_table.online_url:
@@ -86,7 +85,6 @@ def calendar_bytes(
     round_tables: Iterable[RoundTable],
     *,
     name: str,
-    site_url: str,
     with_online_link: bool = False,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per round table and the Pacific time zone's definition."""
@@ -102,7 +100,5 @@ def calendar_bytes(
     calendar.add_component(pacific_vtimezone())
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     for round_table in round_tables:
-        calendar.add_component(
-            _event(round_table, site_url=site_url, stamp=stamp, with_online_link=with_online_link)
-        )
+        calendar.add_component(_event(round_table, stamp=stamp, with_online_link=with_online_link))
     return calendar.to_ical()

@@ -12,21 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
 
+from cities.common.site import absolute, site_url
 from roundtables.calendars import calendar_bytes
 from roundtables.models import Registration, RoundTable
 
 SUBJECT_PREFIX = "[Smart City Collaborative] "
-
-
-def site_url() -> str:
-    """The site's address for links in emails (there is no request in the reminder command)."""
-    configured = getattr(settings, "SITE_URL", "")
-    if configured:
-        return configured.rstrip("/")
-    scheme = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
-    hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host]
-    host = hosts[0].lstrip(".") if hosts else "localhost:8000"
-    return f"{scheme}://{host}"
 
 
 def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
@@ -37,9 +27,7 @@ def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
 
 
 def _attach_calendar(message: EmailMessage, round_table: RoundTable) -> None:
-    content = calendar_bytes(
-        [round_table], name=round_table.title, site_url=site_url(), with_online_link=True
-    )
+    content = calendar_bytes([round_table], name=round_table.title, with_online_link=True)
     message.attach(f"{slugify(round_table.title) or 'round-table'}.ics", content, "text/calendar")
 
 
@@ -57,7 +45,7 @@ def _registration_mail(
         "registration": registration,
         "round_table": round_table,
         "person": registration.user,
-        "page_url": site_url() + round_table.get_absolute_url(),
+        "page_url": absolute(round_table.get_absolute_url()),
         **extra,
     }
     with translation.override(language_of(registration)):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City, Region
 from roundtables import permissions
 from roundtables.models import Registration, RoundTable, WalkIn
+from roundtables.services import EDITABLE_FIELDS
 from roundtables.validators import below_confirmed_message, validate_pdf
 
 COUNTY_WIDE = "county-wide"
@@ -89,20 +90,7 @@ class RoundTableForm(forms.ModelForm):
 
     class Meta:
         model = RoundTable
-        fields = [
-            "title",
-            "region",
-            "host_city",
-            "starts_at",
-            "ends_at",
-            "registration_deadline",
-            "venue",
-            "address",
-            "online_url",
-            "capacity",
-            "seats_per_city",
-            "agenda",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 8}),
             "capacity": forms.NumberInput(attrs={"min": 0}),

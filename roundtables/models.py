@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities import permissions as city_permissions
+from cities.common.rows import person_field
 from cities.models import City, Region
 
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
@@ -235,16 +236,17 @@ def quarter_label(year: int, quarter: int) -> str:
     return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
 
 
-def attendance_condition(*, city_ref: str = "pk") -> ExpressionWrapper:
-    """True for a city with a recorded attendee (registrant or walk-in) at a held round table."""
-    held = RoundTable.Status.HELD
+def attendance_condition(*, city_ref: str = "pk", since=None, before=None) -> ExpressionWrapper:
+    """True for a city with a recorded attendee (registrant or walk-in) at a held round table
+    (that started between `since` and `before`, when given)."""
+    held = Q(round_table__status=RoundTable.Status.HELD)
+    if since is not None:
+        held &= Q(round_table__starts_at__gte=since)
+    if before is not None:
+        held &= Q(round_table__starts_at__lt=before)
     return ExpressionWrapper(
-        Exists(
-            Registration.objects.filter(
-                city=OuterRef(city_ref), attended=True, round_table__status=held
-            )
-        )
-        | Exists(WalkIn.objects.filter(city=OuterRef(city_ref), round_table__status=held)),
+        Exists(Registration.objects.filter(held, city=OuterRef(city_ref), attended=True))
+        | Exists(WalkIn.objects.filter(held, city=OuterRef(city_ref))),
         output_field=BooleanField(),
     )
 
@@ -406,14 +408,7 @@ class WalkIn(models.Model):
         help_text=_("For someone from outside the cities, e.g. a county agency."),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_field(_("recorded by"))
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -441,14 +436,7 @@ class Material(models.Model):
     file = models.FileField(_("PDF file"), upload_to=material_upload_to, blank=True, max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = person_field(_("added by"))
 
     class Meta:
         ordering = ["added_at", "pk"]

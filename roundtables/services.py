@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cities import services as city_services
+from cities.common.errors import DomainError
+from cities.common.slugs import unique_slug
 from cities.models import City, Membership, Region
 from roundtables import emails, permissions
 from roundtables.models import Material, Registration, RoundTable, WalkIn
@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Path segments of the app's own pages: a round table's slug must never be one of them.
 RESERVED_SLUGS = {"new", "series", "mine", "subregions", "registrations", "calendar"}
-EDITABLE_FIELDS = {
+# What an organizer may change, in the order the form shows it.
+EDITABLE_FIELDS = (
     "title",
     "region",
     "host_city",
@@ -43,7 +44,7 @@ EDITABLE_FIELDS = {
     "capacity",
     "seats_per_city",
     "agenda",
-}
+)
 # Changes that calendars and registrants care about: the calendar copy is replaced.
 CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue", "address", "online_url", "agenda"}
 
@@ -59,14 +60,13 @@ def _local(moment: datetime.datetime) -> str:
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200] or "round-table"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-round-table"
-    taken = set(RoundTable.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return unique_slug(
+        RoundTable.objects.all(),
+        title,
+        max_length=RoundTable._meta.get_field("slug").max_length,
+        fallback="round-table",
+        reserved=RESERVED_SLUGS,
+    )
 
 
 # --- Scheduling --------------------------------------------------------------------------
@@ -194,18 +194,18 @@ def round_table_update(*, round_table: RoundTable, **changes) -> RoundTable:
 
     Returns the saved round table, with `promoted`: the registrations given a seat.
     """
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         locked = _lock(round_table)
         if locked.status == RoundTable.Status.CANCELLED:
-            raise ValidationError(_("A cancelled round table can no longer be changed."))
+            raise DomainError(_("A cancelled round table can no longer be changed."))
         changed = {name for name, value in changes.items() if getattr(locked, name) != value}
         for name, value in changes.items():
             setattr(locked, name, value)
         if locked.capacity < locked.seats_taken:
-            raise ValidationError(
+            raise DomainError(
                 {"capacity": below_confirmed_message(locked.seats_taken)}, code="below_confirmed"
             )
         if changed & CALENDAR_FIELDS:
@@ -224,9 +224,9 @@ def round_table_cancel(
     with transaction.atomic():
         locked = _lock(round_table)
         if locked.status == RoundTable.Status.CANCELLED:
-            raise ValidationError(_("This round table is already cancelled."))
+            raise DomainError(_("This round table is already cancelled."))
         if locked.status == RoundTable.Status.HELD or locked.has_ended(now):
-            raise ValidationError(_("This round table has already taken place."))
+            raise DomainError(_("This round table has already taken place."))
         locked.status = RoundTable.Status.CANCELLED
         locked.cancellation_note = note
         locked.calendar_sequence += 1
@@ -246,11 +246,11 @@ def round_table_cancel(
 
 def _check_open_for_signup(round_table: RoundTable, now: datetime.datetime) -> None:
     if round_table.status == RoundTable.Status.CANCELLED:
-        raise ValidationError(_("This round table is cancelled."), code="cancelled")
+        raise DomainError(_("This round table is cancelled."), code="cancelled")
     if round_table.status == RoundTable.Status.HELD or round_table.has_started(now):
-        raise ValidationError(_("This round table has already taken place."), code="past")
+        raise DomainError(_("This round table has already taken place."), code="past")
     if now >= round_table.signups_close_at:
-        raise ValidationError(
+        raise DomainError(
             _("Sign-ups closed on %(deadline)s.")
             % {"deadline": _local(round_table.signups_close_at)},
             code="deadline",
@@ -265,8 +265,8 @@ def _waitlist_position(registration: Registration) -> int:
     ).count()
 
 
-def _not_member(city: City) -> ValidationError:
-    return ValidationError(
+def _not_member(city: City) -> DomainError:
+    return DomainError(
         {"city": _("Only approved staff of %(city)s can sign up on its behalf.") % {"city": city}},
         code="not_member",
     )
@@ -284,9 +284,7 @@ def registration_create(
     table and, when limited, for their city), otherwise the next place on the waitlist."""
     now = now or timezone.now()
     if city is None:
-        raise ValidationError(
-            {"city": _("Choose the city you are signing up for.")}, code="no_city"
-        )
+        raise DomainError({"city": _("Choose the city you are signing up for.")}, code="no_city")
     if not permissions.can_sign_up_for(user, city, fresh=True):
         raise _not_member(city)
     with transaction.atomic():
@@ -299,7 +297,7 @@ def registration_create(
         _check_open_for_signup(locked, now)
         registration = Registration.objects.filter(round_table=locked, user=user).first()
         if registration is not None and not registration.is_cancelled:
-            raise ValidationError(
+            raise DomainError(
                 _("You are already signed up for this round table."), code="duplicate"
             )
         city_has_room = locked.seats_per_city is None or (
@@ -443,9 +441,9 @@ def registration_cancel(
         locked = _lock(registration.round_table)
         current = Registration.objects.select_related("user", "city").get(pk=registration.pk)
         if current.is_cancelled:
-            raise ValidationError(_("This registration is already cancelled."), code="cancelled")
+            raise DomainError(_("This registration is already cancelled."), code="cancelled")
         if not locked.accepts_cancellations(now):
-            raise ValidationError(
+            raise DomainError(
                 _("The round table has started or is over; its registrations stay as they are."),
                 code="past",
             )
@@ -489,9 +487,9 @@ def registrations_cancel_for_ended_membership(
 
 def _check_can_record(round_table: RoundTable, now: datetime.datetime) -> None:
     if round_table.status == RoundTable.Status.CANCELLED:
-        raise ValidationError(_("This round table was cancelled."), code="cancelled")
+        raise DomainError(_("This round table was cancelled."), code="cancelled")
     if not round_table.has_started(now):
-        raise ValidationError(
+        raise DomainError(
             _("Attendance and minutes can be recorded once the round table has started."),
             code="not_started",
         )
@@ -594,7 +592,7 @@ def material_add(
     """Publish a material: a link, or a PDF checked by its content and size."""
     now = now or timezone.now()
     if bool(url) == bool(file):
-        raise ValidationError(_("Give either a link or a PDF file, not both."), code="link_or_file")
+        raise DomainError(_("Give either a link or a PDF file, not both."), code="link_or_file")
     if file:
         validate_pdf(file)
     with transaction.atomic():

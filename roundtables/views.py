@@ -2,24 +2,24 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from cities.common.errors import show_in_messages, show_on_form
+from cities.common.redirects import redirect_next, safe_next
+from cities.common.views import RequiresMixin
 from cities.models import Region
 from roundtables import calendars, permissions, services
-from roundtables.emails import site_url
 from roundtables.forms import (
     AttendanceForm,
     MaterialForm,
@@ -37,13 +37,6 @@ from roundtables.models import Material, Registration, RoundTable, WalkIn, atten
 FEED_HISTORY = datetime.timedelta(days=400)
 
 
-class OrganizerRequiredMixin(UserPassesTestMixin):
-    """Coordinators only: others signed in get 403, visitors are sent to sign in."""
-
-    def test_func(self):
-        return permissions.is_organizer(self.request.user)
-
-
 class RoundTableMixin:
     """Views about one round table, found by its slug (404 when there is none)."""
 
@@ -55,16 +48,6 @@ class RoundTableMixin:
         context = super().get_context_data(**kwargs)
         context["round_table"] = self.round_table
         return context
-
-
-def _form_error(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names (at the top when the form has no
-    such field), so that nothing a person types ends in a server error."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Public pages ------------------------------------------------------------------------
@@ -156,7 +139,6 @@ class RoundTableCalendarView(RoundTableMixin, View):
         content = calendars.calendar_bytes(
             [round_table],
             name=round_table.title,
-            site_url=site_url(),
             with_online_link=bool(
                 permissions.can_see_online_link(request.user, round_table, registration)
             ),
@@ -182,7 +164,7 @@ class CalendarFeedView(View):
             round_tables = round_tables.open_to(region)
             name = _("Smart City Collaborative round tables: %(region)s") % {"region": region}
             filename = f"round-tables-{region.slug}.ics"
-        content = calendars.calendar_bytes(round_tables, name=name, site_url=site_url())
+        content = calendars.calendar_bytes(round_tables, name=name)
         response = HttpResponse(content, content_type=calendars.CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         response["Cache-Control"] = "public, max-age=900"
@@ -211,15 +193,14 @@ class MaterialDownloadView(RoundTableMixin, View):
 # --- City staff --------------------------------------------------------------------------
 
 
-class RegistrationCreateView(LoginRequiredMixin, RoundTableDetailView):
+class RegistrationCreateView(RequiresMixin, RoundTableDetailView):
     """Sign up for a seat on behalf of one of your cities."""
 
+    requires = staticmethod(permissions.can_sign_up)
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not permissions.can_sign_up(request.user):
-            raise PermissionDenied
         form = RegistrationForm(request.POST, user=request.user)
         if form.is_valid():
             try:
@@ -233,9 +214,9 @@ class RegistrationCreateView(LoginRequiredMixin, RoundTableDetailView):
                 if not hasattr(error, "error_dict"):
                     # Not about a field: the round table's state said no (full of
                     # duplicates, closed, cancelled). Say so at the top of its page.
-                    messages.error(request, " ".join(error.messages))
+                    show_in_messages(request, error)
                     return redirect(self.object)
-                _form_error(form, error)
+                show_on_form(form, error)
             else:
                 if registration.is_confirmed:
                     messages.success(
@@ -255,36 +236,30 @@ class RegistrationCreateView(LoginRequiredMixin, RoundTableDetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-class RegistrationCancelView(LoginRequiredMixin, TemplateView):
+class RegistrationCancelView(RequiresMixin, TemplateView):
     """Give up a seat (or a place on the waitlist); organizers can cancel anyone's."""
 
     template_name = "roundtables/registration_confirm_cancel.html"
 
     @cached_property
     def registration(self) -> Registration:
-        registration = get_object_or_404(
+        return get_object_or_404(
             Registration.objects.select_related("round_table", "city", "user"),
             pk=self.kwargs["pk"],
         )
-        if not permissions.can_cancel_registration(self.request.user, registration):
+
+    def permission_objects(self) -> tuple:
+        # Someone else's registration is not shown to exist at all.
+        if not permissions.can_cancel_registration(self.request.user, self.registration):
             raise Http404
-        return registration
+        return ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             registration=self.registration,
             round_table=self.registration.round_table,
-            next=_safe_next(self.request, ""),
+            next=safe_next(self.request, ""),
         )
         return context
 
@@ -294,7 +269,7 @@ class RegistrationCancelView(LoginRequiredMixin, TemplateView):
         try:
             promoted = services.registration_cancel(registration=registration)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_in_messages(request, error)
             return redirect(round_table)
         if registration.user_id == request.user.pk:
             messages.success(request, _("Your registration is cancelled."))
@@ -314,10 +289,10 @@ class RegistrationCancelView(LoginRequiredMixin, TemplateView):
                 )
                 % {"count": len(promoted)},
             )
-        return redirect(_safe_next(request, round_table.get_absolute_url()))
+        return redirect_next(request, round_table.get_absolute_url())
 
 
-class MyRegistrationsView(LoginRequiredMixin, ListView):
+class MyRegistrationsView(RequiresMixin, ListView):
     """The round tables a person signed up for, with each registration's status."""
 
     template_name = "roundtables/my_registrations.html"
@@ -346,7 +321,8 @@ class MyRegistrationsView(LoginRequiredMixin, ListView):
 # --- Organizers --------------------------------------------------------------------------
 
 
-class RoundTableCreateView(OrganizerRequiredMixin, FormView):
+class RoundTableCreateView(RequiresMixin, FormView):
+    requires = staticmethod(permissions.is_organizer)
     form_class = RoundTableForm
     template_name = "roundtables/roundtable_form.html"
 
@@ -354,14 +330,16 @@ class RoundTableCreateView(OrganizerRequiredMixin, FormView):
         try:
             round_table = services.round_table_create(**form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The round table is scheduled."))
         return redirect(round_table)
 
 
-class RoundTableSeriesCreateView(OrganizerRequiredMixin, FormView):
+class RoundTableSeriesCreateView(RequiresMixin, FormView):
     """A year of round tables in one step: one per chosen subregion per quarter."""
+
+    requires = staticmethod(permissions.is_organizer)
 
     form_class = RoundTableSeriesForm
     template_name = "roundtables/roundtable_series_form.html"
@@ -376,7 +354,7 @@ class RoundTableSeriesCreateView(OrganizerRequiredMixin, FormView):
                 seats_per_city=form.cleaned_data["seats_per_city"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         if created:
             messages.success(
@@ -393,7 +371,8 @@ class RoundTableSeriesCreateView(OrganizerRequiredMixin, FormView):
         return redirect(reverse("roundtables:roundtable-list") + f"?year={year}")
 
 
-class RoundTableUpdateView(OrganizerRequiredMixin, RoundTableMixin, FormView):
+class RoundTableUpdateView(RequiresMixin, RoundTableMixin, FormView):
+    requires = staticmethod(permissions.is_organizer)
     form_class = RoundTableForm
     template_name = "roundtables/roundtable_form.html"
 
@@ -406,7 +385,7 @@ class RoundTableUpdateView(OrganizerRequiredMixin, RoundTableMixin, FormView):
                 round_table=self.round_table, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes are saved."))
         if round_table.promoted:
@@ -422,7 +401,8 @@ class RoundTableUpdateView(OrganizerRequiredMixin, RoundTableMixin, FormView):
         return redirect(round_table)
 
 
-class RoundTableCancelView(OrganizerRequiredMixin, RoundTableMixin, FormView):
+class RoundTableCancelView(RequiresMixin, RoundTableMixin, FormView):
+    requires = staticmethod(permissions.is_organizer)
     form_class = RoundTableCancelForm
     template_name = "roundtables/roundtable_confirm_cancel.html"
 
@@ -439,7 +419,7 @@ class RoundTableCancelView(OrganizerRequiredMixin, RoundTableMixin, FormView):
                 round_table=self.round_table, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -461,8 +441,10 @@ def _registration_rows(round_table: RoundTable):
     )
 
 
-class RegistrationListView(OrganizerRequiredMixin, RoundTableMixin, TemplateView):
+class RegistrationListView(RequiresMixin, RoundTableMixin, TemplateView):
     """Registrations, the waitlist in order, and how many seats each city has."""
+
+    requires = staticmethod(permissions.is_organizer)
 
     template_name = "roundtables/registration_list.html"
 
@@ -500,8 +482,10 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class RegistrationExportView(OrganizerRequiredMixin, RoundTableMixin, View):
+class RegistrationExportView(RequiresMixin, RoundTableMixin, View):
     """The registrations as CSV, for a sign-in sheet or a spreadsheet."""
+
+    requires = staticmethod(permissions.is_organizer)
 
     def get(self, request, slug):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -543,8 +527,10 @@ class RegistrationExportView(OrganizerRequiredMixin, RoundTableMixin, View):
         return response
 
 
-class AttendanceView(OrganizerRequiredMixin, RoundTableMixin, TemplateView):
+class AttendanceView(RequiresMixin, RoundTableMixin, TemplateView):
     """After the event: tick who came, add walk-ins, mark the round table held."""
+
+    requires = staticmethod(permissions.is_organizer)
 
     template_name = "roundtables/attendance_form.html"
 
@@ -568,7 +554,7 @@ class AttendanceView(OrganizerRequiredMixin, RoundTableMixin, TemplateView):
                     mark_held=mark_held,
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                show_in_messages(request, error)
                 return redirect("roundtables:attendance", slug=slug)
             messages.success(
                 request,
@@ -597,7 +583,7 @@ class WalkInCreateView(AttendanceView):
                     round_table=self.round_table, recorded_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                show_on_form(form, error)
             else:
                 messages.success(
                     request, _("%(name)s is recorded as a walk-in.") % {"name": walk_in.name}
@@ -606,7 +592,9 @@ class WalkInCreateView(AttendanceView):
         return self.render_to_response(self.get_context_data(walk_in_form=form))
 
 
-class WalkInDeleteView(OrganizerRequiredMixin, RoundTableMixin, View):
+class WalkInDeleteView(RequiresMixin, RoundTableMixin, View):
+    requires = staticmethod(permissions.is_organizer)
+
     def post(self, request, slug, pk):
         walk_in = get_object_or_404(WalkIn, pk=pk, round_table=self.round_table)
         services.walk_in_remove(walk_in=walk_in)
@@ -614,8 +602,10 @@ class WalkInDeleteView(OrganizerRequiredMixin, RoundTableMixin, View):
         return redirect("roundtables:attendance", slug=slug)
 
 
-class MinutesView(OrganizerRequiredMixin, RoundTableMixin, TemplateView):
+class MinutesView(RequiresMixin, RoundTableMixin, TemplateView):
     """After the event: publish the minutes and the materials (links or PDFs)."""
+
+    requires = staticmethod(permissions.is_organizer)
 
     template_name = "roundtables/minutes_form.html"
 
@@ -636,7 +626,7 @@ class MinutesView(OrganizerRequiredMixin, RoundTableMixin, TemplateView):
                     round_table=self.round_table, minutes=form.cleaned_data["minutes"]
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                show_on_form(form, error)
             else:
                 messages.success(request, _("The minutes are published."))
                 return redirect("roundtables:minutes-update", slug=slug)
@@ -654,7 +644,7 @@ class MaterialCreateView(MinutesView):
                     round_table=self.round_table, added_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                show_on_form(form, error)
             else:
                 messages.success(
                     request, _("“%(title)s” is published.") % {"title": material.title}
@@ -663,7 +653,9 @@ class MaterialCreateView(MinutesView):
         return self.render_to_response(self.get_context_data(material_form=form))
 
 
-class MaterialDeleteView(OrganizerRequiredMixin, RoundTableMixin, View):
+class MaterialDeleteView(RequiresMixin, RoundTableMixin, View):
+    requires = staticmethod(permissions.is_organizer)
+
     def post(self, request, slug, pk):
         material = get_object_or_404(Material, pk=pk, round_table=self.round_table)
         services.material_remove(material=material)

@@ -122,6 +122,17 @@ class DownloadEvent(models.Model):
         return f"{self.package} ({self.format}) {self.created_at:%Y-%m-%d %H:%M}"
 
 
+def downloaded_condition(*, since=None, before=None) -> models.Exists:
+    """True for a city (as OuterRef("pk")) a signed-in member of which downloaded the toolkit
+    (between `since` and `before`, when given); bots never count."""
+    events = DownloadEvent.objects.of_toolkit().human().filter(city=models.OuterRef("pk"))
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    if before is not None:
+        events = events.filter(created_at__lt=before)
+    return models.Exists(events)
+
+
 class GrantMeasure(models.Model):
     """One of the grant's success measures: what is counted, and the target."""
 

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -16,3 +17,9 @@ def show_on_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def show_in_messages(request, error: ValidationError) -> None:
+    """For a one-button action with no form to show it on: the refusal on the next page."""
+    for message in error.messages:
+        messages.error(request, message)

@@ -31,8 +31,10 @@ class RequiresMixin:
     def dispatch(self, request, *args, **kwargs):
         if self.login_required and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        # Asked even without a rule: it may raise Http404 for what must not be revealed.
+        objects = self.permission_objects()
         rule = type(self).requires
-        if rule is not None and not rule(request.user, *self.permission_objects()):
+        if rule is not None and not rule(request.user, *objects):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied

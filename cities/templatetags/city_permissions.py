@@ -24,13 +24,3 @@ def can_edit_profile(user, city) -> bool:
 @register.filter
 def can_edit_domains(user) -> bool:
     return permissions.can_edit_domains(user)
-
-
-@register.filter
-def is_coordinator(user) -> bool:
-    return permissions.is_coordinator(user)
-
-
-@register.filter
-def role_in(user, city) -> str | None:
-    return permissions.role_in(user, city)

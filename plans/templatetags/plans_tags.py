@@ -9,8 +9,8 @@
 from django import template
 from django.utils.http import urlencode
 
+from cities.common.text import render_markdown
 from plans import permissions
-from plans.rendering import render_markdown
 
 register = template.Library()
 

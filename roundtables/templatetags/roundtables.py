@@ -1,7 +1,7 @@
 from django import template
 
+from cities.common.text import render_markdown
 from roundtables import permissions
-from roundtables.text import render_markdown
 
 register = template.Library()
 

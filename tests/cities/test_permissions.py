@@ -70,9 +70,11 @@ def test_templates_ask_the_same_questions(city):
         "{% load city_permissions %}"
         "{% if user|can_edit_profile:city %}edit{% endif %}"
         "{% if user|can_manage_members:city %}manage{% endif %}"
-        "{{ user|role_in:city }}"
+        "{% if user|can_edit_domains %}domains{% endif %}"
     )
-    assert template.render(Context({"user": editor, "city": city})) == "editeditor"
+    assert template.render(Context({"user": editor, "city": city})) == "edit"
+    coordinator = make_coordinator()
+    assert template.render(Context({"user": coordinator, "city": city})) == "editmanagedomains"
 
 
 def test_the_deepest_level_reached_is_the_state(city, other_city):

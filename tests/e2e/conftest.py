@@ -166,9 +166,9 @@ def wait_for_axe(page, axe, timeout_ms: int = 10_000) -> None:
     assert not axe.pending, f"axe did not finish checking: {axe.pending}"
 
 
-def sign_in(page, email, password=PASSWORD, *, next_url=""):
-    """Sign in through the form, as a person does; then to `next_url` when one is given."""
-    page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
+def sign_in(page, email, next_url=None, *, password=PASSWORD):
+    """Sign in through the site's own form (then go to `next_url`, when given)."""
+    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()

@@ -45,7 +45,7 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
     page.goto(confirm)
     page.get_by_role("button", name="Confirm").click()
-    sign_in(page, "lena.lead@weho.org", "smart-cities-share-2026")
+    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
 
     # She finds her city in the directory and asks to join: she is its lead at once.
     page.get_by_role("navigation", name="Main").get_by_role(
@@ -72,7 +72,7 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     sign_out(page)
 
     # The lead approves the request with a message, then makes Sam an editor.
-    sign_in(page, "lena.lead@weho.org", "smart-cities-share-2026")
+    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
     page.get_by_role("link", name="Your cities").click()
     page.get_by_role("link", name="Members and requests (West Hollywood)").click()
     expect(page.get_by_role("heading", name="1 request waiting for a decision")).to_be_visible()
@@ -87,6 +87,17 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     expect(page.get_by_text("Sam Rivera is now editor of West Hollywood.")).to_be_visible()
     sam = Membership.objects.get(user__email="sam.rivera@example.org")
     assert (sam.status, sam.role) == ("approved", "editor")
+
+    # The lead publishes a phone number typed as digits: a link big enough to tap (axe's
+    # target-size check runs on the city page like on every other).
+    page.goto("/cities/west-hollywood/edit/")
+    page.get_by_label("Smart-city contact: name").fill("Lena Lead")
+    page.get_by_label("Smart-city contact: phone").fill("3238486400")
+    page.get_by_role("button", name="Save").click()
+    phone = page.get_by_role("link", name="3238486400")
+    expect(phone).to_have_attribute("href", "tel:3238486400")
+    box = phone.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
 
     # The directory counts the city, in English and in Spanish.
     page.goto("/cities/")

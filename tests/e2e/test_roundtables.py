@@ -109,9 +109,10 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     expect(page.get_by_role("heading", name="Cities that attended")).to_be_visible()
     expect(page.get_by_role("link", name="West Hollywood", exact=True)).to_be_visible()
 
-    # The city's page lists the round table its staff attended.
+    # The city's page lists the round table its staff attended, and has reached the level.
     page.get_by_role("link", name="West Hollywood", exact=True).click()
-    expect(page.get_by_role("heading", name="Round tables its staff attended")).to_be_visible()
+    expect(page.get_by_role("heading", name="Round tables attended")).to_be_visible()
+    expect(page.get_by_text("Done: Attended a round table")).to_be_visible()
     attended = page.locator("#section-round-tables + h3 + ul")
     expect(attended.get_by_role("link", name=title)).to_be_visible()
     expect(attended).to_contain_text("Cities that attended: West Hollywood")

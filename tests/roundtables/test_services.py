@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cities import participation
 from cities import services as city_services
+from cities.common.errors import DomainError
 from cities.models import City, Membership
 from roundtables import services
 from roundtables.models import Registration, RoundTable, WalkIn, attending_cities
@@ -21,9 +22,9 @@ from tests.factories import (
 )
 from toolkit.grant import metrics
 
-pytestmark = pytest.mark.django_db
-
 NOW = timezone.now()
+
+pytestmark = pytest.mark.django_db
 
 
 def staff(city=None):
@@ -167,7 +168,7 @@ def test_signing_up_sends_a_confirmation_with_a_calendar_file_or_a_waitlist_noti
 def test_sign_ups_that_are_not_open_are_refused_and_change_nothing(round_table_fields, message):
     round_table = make_round_table(**round_table_fields)
 
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(DomainError, match=message):
         sign_up(round_table)
 
     assert not Registration.objects.exists()
@@ -180,7 +181,7 @@ def test_signing_up_twice_is_refused():
     user, city = staff()
     sign_up(round_table, city, user)
 
-    with pytest.raises(ValidationError, match="already signed up"):
+    with pytest.raises(DomainError, match="already signed up"):
         sign_up(round_table, city, user)
     assert Registration.objects.count() == 1
     assert RoundTable.objects.get(pk=round_table.pk).seats_taken == 1
@@ -191,11 +192,11 @@ def test_signing_up_without_a_city_or_for_a_city_one_is_not_approved_in_is_refus
     user, _city = staff()
     pending = make_membership(user=make_user(), status=Membership.Status.PENDING)
 
-    with pytest.raises(ValidationError, match="Choose the city"):
+    with pytest.raises(DomainError, match="Choose the city"):
         services.registration_create(round_table=round_table, user=user, city=None)
-    with pytest.raises(ValidationError, match="Only approved staff of"):
+    with pytest.raises(DomainError, match="Only approved staff of"):
         services.registration_create(round_table=round_table, user=user, city=make_city())
-    with pytest.raises(ValidationError, match="Only approved staff of"):
+    with pytest.raises(DomainError, match="Only approved staff of"):
         services.registration_create(round_table=round_table, user=pending.user, city=pending.city)
     assert not Registration.objects.exists()
 
@@ -206,7 +207,7 @@ def test_a_registration_cannot_be_cancelled_once_the_round_table_has_started():
     RoundTable.objects.filter(pk=round_table.pk).update(
         starts_at=NOW - datetime.timedelta(hours=1), ends_at=NOW + datetime.timedelta(hours=1)
     )
-    with pytest.raises(ValidationError, match="has started or is over"):
+    with pytest.raises(DomainError, match="has started or is over"):
         services.registration_cancel(registration=registration)
     assert Registration.objects.get(pk=registration.pk).is_confirmed
 
@@ -282,7 +283,7 @@ def test_lowering_the_capacity_below_the_confirmed_seats_is_refused():
     for _ in range(3):
         sign_up(round_table)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.round_table_update(round_table=round_table, capacity=2)
 
     assert "3 seats are already confirmed" in str(refused.value)
@@ -332,7 +333,7 @@ def test_cancelling_a_round_table_emails_everyone_registered(
     assert all("Cancelled:" in m.subject and "The venue flooded." in m.body for m in mailoutbox)
     round_table.refresh_from_db()
     assert round_table.is_cancelled and round_table.calendar_sequence == 1
-    with pytest.raises(ValidationError, match="already cancelled"):
+    with pytest.raises(DomainError, match="already cancelled"):
         services.round_table_cancel(round_table=round_table)
 
 
@@ -351,9 +352,9 @@ def started_round_table(**fields):
 
 def test_attendance_cannot_be_recorded_before_the_round_table_starts():
     round_table = make_round_table()
-    with pytest.raises(ValidationError, match="once the round table has started"):
+    with pytest.raises(DomainError, match="once the round table has started"):
         services.attendance_record(round_table=round_table, attended=[])
-    with pytest.raises(ValidationError, match="once the round table has started"):
+    with pytest.raises(DomainError, match="once the round table has started"):
         services.walk_in_add(round_table=round_table, name="Early bird")
     assert not WalkIn.objects.exists()
 

@@ -10,20 +10,17 @@ class AdaptationsConfig(AppConfig):
     verbose_name = _("City adaptations")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef
-
         from cities import participation, sections
-        from plans.models import Plan
+        from plans.models import published_condition
         from toolkit.adaptations.reads import city_section
 
         participation.register(
             participation.Level(
                 key="published",
                 label=_("Published an adaptation"),
+                definition=_("The city published its adaptation of the model plan."),
                 order=40,
-                condition=lambda: Exists(
-                    Plan.objects.adaptations().published().filter(city=OuterRef("pk"))
-                ),
+                condition=published_condition,
             )
         )
         sections.register(

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cities.common.site import absolute
+from cities.common.text import render_markdown
 from plans.models import Decision, Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from toolkit.adaptations.reads import progress_rollup
 from toolkit.downloads.builders import _HtmlToDocx, _no_fetching, write_json, write_table
 from toolkit.downloads.packages import PackageSpec

@@ -10,18 +10,16 @@ class DownloadsConfig(AppConfig):
     verbose_name = _("Downloads")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef
-
         from cities import participation
-        from toolkit.models import DownloadEvent
+        from toolkit.models import downloaded_condition
 
         participation.register(
             participation.Level(
                 key="downloaded",
                 label=_("Downloaded the toolkit"),
+                definition=_("A signed-in member of the city downloaded the toolkit."),
                 order=20,
-                condition=lambda: Exists(
-                    DownloadEvent.objects.of_toolkit().human().filter(city=OuterRef("pk"))
-                ),
+                condition=downloaded_condition,
+                during_period=True,
             )
         )

@@ -4,14 +4,14 @@ The shape is documented in toolkit.downloads.builders.SNAPSHOT_DOC and is exactl
 the JSON package's content.
 """
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cities.common import site
+from cities.common.text import render_markdown
 from plans.models import Entry, FocusArea, Plan, Status
-from plans.rendering import render_markdown
 from toolkit.downloads.builders import SNAPSHOT_VERSION
 from toolkit.downloads.packages import PackageSpec
 
@@ -23,7 +23,7 @@ ATTRIBUTION = (
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site.absolute(path)
 
 
 def _source(source) -> dict:

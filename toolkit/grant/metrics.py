@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cities import participation
 from cities.common import cache
 from cities.models import City, Membership, Region
 from plans.models import Plan
@@ -36,19 +38,6 @@ DEFINITIONS = {
         "Round tables that took place during the period, marked as held, with at least one "
         "attendee recorded."
     ),
-}
-
-FUNNEL_DEFINITIONS = {
-    "registered": _("At least one approved staff member by the end of the period."),
-    "downloaded": _("A signed-in member of the city downloaded the toolkit during the period."),
-    "attended": _("Someone from the city attended a round table held during the period."),
-    "published": _("The city's adaptation of the plan was published by the end of the period."),
-}
-FUNNEL_LABELS = {
-    "registered": _("Registered"),
-    "downloaded": _("Downloaded the toolkit while signed in"),
-    "attended": _("Attended a round table"),
-    "published": _("Published an adaptation"),
 }
 
 
@@ -220,27 +209,6 @@ def grant_figures(period: Period | None = None) -> list[Figure]:
 # --- Participation ------------------------------------------------------------------
 
 
-def _funnel_conditions(period: Period, city_ref: str = "pk") -> dict[str, Exists]:
-    attended_rows = {
-        "round_table__status": RoundTable.Status.HELD,
-        "round_table__starts_at__gte": period.starts_at,
-        "round_table__starts_at__lt": period.ends_before,
-    }
-    return {
-        "registered": _registered_by(period.ends_before, city_ref),
-        "downloaded": Exists(_toolkit_events(period).filter(city=OuterRef(city_ref), is_bot=False)),
-        "attended": Exists(
-            Registration.objects.filter(city=OuterRef(city_ref), attended=True, **attended_rows)
-        )
-        | Exists(WalkIn.objects.filter(city=OuterRef(city_ref), **attended_rows)),
-        "published": Exists(
-            Plan.objects.adaptations()
-            .published()
-            .filter(city=OuterRef(city_ref), published_at__lt=period.ends_before)
-        ),
-    }
-
-
 @dataclass(frozen=True)
 class FunnelStep:
     key: str
@@ -255,27 +223,29 @@ class FunnelStep:
 
 
 def participation_funnel(period: Period | None = None) -> list[FunnelStep]:
-    """Registered cities, and how many of them went on to each deeper level (one query)."""
+    """Registered cities, and how many of them went on to each deeper level (one query).
+
+    The levels, their labels and definitions are the participation registry's; each step
+    counts registered cities only (as the registry does), so the funnel never widens.
+    """
     period = period or grant_period()
-    conditions = _funnel_conditions(period)
-    cities = City.objects.annotate(**{f"is_{key}": value for key, value in conditions.items()})
-    # Each step counts registered cities only, so the funnel never widens.
+    levels = participation.levels()
+    cities = participation.annotate(
+        City.objects.all(), since=period.starts_at, before=period.ends_before
+    )
     counts = cities.aggregate(
         total=Count("pk"),
-        **{
-            key: Count("pk", filter=Q(is_registered=True) & Q(**{f"is_{key}": True}))
-            for key in conditions
-        },
+        **{level.key: Count("pk", filter=Q(**{level.annotation: True})) for level in levels},
     )
     return [
         FunnelStep(
-            key=key,
-            label=FUNNEL_LABELS[key],
-            cities=counts[key],
+            key=level.key,
+            label=level.label,
+            cities=counts[level.key],
             of=counts["total"],
-            definition=FUNNEL_DEFINITIONS[key],
+            definition=format_lazy("{} {}", level.definition, level.period_note),
         )
-        for key in conditions
+        for level in levels
     ]
 
 
@@ -377,7 +347,10 @@ def adaptation_progress(city) -> int | None:
 
 
 def city_table(period: Period | None = None):
-    """Every city with its participation in the period, for the grant staff (one query)."""
+    """Every city with its participation in the period, for the grant staff (one query).
+
+    Its participation state is the registry's, over the period (`participation.state_label`).
+    """
     period = period or grant_period()
     approved = Membership.objects.filter(
         city=OuterRef("pk"),
@@ -394,16 +367,17 @@ def city_table(period: Period | None = None):
         | Exists(WalkIn.objects.filter(round_table=OuterRef("pk"), city=OuterRef(OuterRef("pk"))))
     )
     adaptation = Plan.objects.adaptations().filter(city=OuterRef("pk"))
-    return (
-        City.objects.select_related("primary_region")
-        .annotate(
-            joined_at=Subquery(approved.order_by("decided_at").values("decided_at")[:1]),
-            member_count=_count_of(approved, "city"),
-            download_count=_count_of(downloads, "city"),
-            round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
-            adaptation_status=Subquery(adaptation.values("status")[:1]),
-            # Progress as the adaptation's pages roll it up, from the same definition.
-            **city_progress(),
-        )
-        .order_by(F("joined_at").asc(nulls_last=True), "name")
+    cities = participation.annotate(
+        City.objects.select_related("primary_region"),
+        since=period.starts_at,
+        before=period.ends_before,
     )
+    return cities.annotate(
+        joined_at=Subquery(approved.order_by("decided_at").values("decided_at")[:1]),
+        member_count=_count_of(approved, "city"),
+        download_count=_count_of(downloads, "city"),
+        round_tables_attended=_count_of(attended.annotate(one=Value(1)), "one"),
+        adaptation_status=Subquery(adaptation.values("status")[:1]),
+        # Progress as the adaptation's pages roll it up, from the same definition.
+        **city_progress(),
+    ).order_by(F("joined_at").asc(nulls_last=True), "name")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from cities import participation
 from toolkit.downloads.builders import spreadsheet_safe
 from toolkit.grant import charts, metrics
 from toolkit.grant.forms import GrantMeasureForm, PeriodForm
@@ -116,7 +117,9 @@ class MetricsDashboardView(TemplateView):
         )
         if context["grant_staff"]:
             cities = cached("cities", lambda: list(metrics.city_table(period)))
-            context["city_rows"] = [(city, _progress_text(city)) for city in cities]
+            context["city_rows"] = [
+                (city, _progress_text(city), participation.state_label(city)) for city in cities
+            ]
         return context
 
 
@@ -196,6 +199,7 @@ def _rows_cities(chosen):
         _("Round tables attended"),
         _("Adaptation"),
         _("Entries of its plan done (adopted, adapted or its own)"),
+        _("Participation"),
     ]
     for city in metrics.city_table(period):
         yield [
@@ -207,6 +211,7 @@ def _rows_cities(chosen):
             city.round_tables_attended,
             ADAPTATION_STATUS.get(city.adaptation_status, _("None yet")),
             _progress_text(city),
+            participation.state_label(city),
         ]
 
 

@@ -85,7 +85,7 @@ def test_the_funnel_subregions_and_trend_have_charts_and_tables(client, activity
 
     assert rows == [
         ("Registered", "2"),
-        ("Downloaded the toolkit while signed in", "1"),
+        ("Downloaded the toolkit", "1"),
         ("Attended a round table", "1"),
         ("Published an adaptation", "0"),
     ]
@@ -399,3 +399,48 @@ def test_a_download_shows_on_the_downloads_page_at_once(client, activity):
     whole = html.split('id="package-whole"', 1)[1]
     after = whole.split(">PDF</th>", 1)[1].split('data-count="unique">', 1)[1].split("<", 1)[0]
     assert int(after) == int(before) + 1
+
+
+def test_every_participation_level_reads_the_same_on_the_dashboard_the_export_and_the_cities(
+    client, activity
+):
+    """One registry: each level's label and definition, wherever a level is shown."""
+    from django.utils.html import escape
+
+    from cities import participation
+
+    client.force_login(make_grant_staff())
+    dashboard = client.get("/metrics/").content.decode()
+    funnel_table = dashboard.split('id="funnel-table"', 1)[1].split("</table>", 1)[0]
+    text = client.get("/metrics/export/funnel.csv").content.decode("utf-8-sig")
+    exported = {row[0]: row for row in csv.reader(io.StringIO(text)) if row and row[0][0] != "#"}
+    directory = client.get("/cities/").content.decode()
+    city_page = client.get("/cities/bradbury/").content.decode()
+
+    levels = participation.levels()
+    assert [level.key for level in levels] == [
+        "registered",
+        "downloaded",
+        "attended-round-table",
+        "published",
+    ]
+    for level in levels:
+        label, definition = escape(str(level.label)), escape(str(level.definition))
+        assert f">{label}</th>" in funnel_table and definition in funnel_table
+        assert exported[str(level.label)][4].startswith(str(level.definition))
+        assert f"<dt>{label}</dt><dd>{definition}</dd>" in directory
+        assert label in city_page and definition in city_page
+    # Bradbury registered and attended: the same two steps on its page and in the funnel.
+    assert "Done: Registered" in city_page and "Done: Attended a round table" in city_page
+    assert "Not yet: Downloaded the toolkit" in city_page
+    assert exported["Attended a round table"][1] == "1"
+    # And Bradbury's state reads the same on its page, the grant staff's table and its export.
+    text = client.get("/metrics/export/cities.csv").content.decode("utf-8-sig")
+    by_city = {row[0]: row for row in csv.reader(io.StringIO(text)) if row and row[0][0] != "#"}
+    assert by_city["City"][-1] == "Participation"
+    assert by_city["Bradbury"][-1] == "Attended a round table"
+    assert by_city["Bell"][-1] == "Not registered"
+    cities_table = dashboard.split('id="cities-table"', 1)[1].split("</table>", 1)[0]
+    bradbury = cities_table.split(">Bradbury</a>", 1)[1].split("</tr>", 1)[0]
+    assert "Attended a round table</td>" in bradbury
+    assert "<dd>Attended a round table</dd>" in city_page

@@ -1,6 +1,7 @@
-"""Markdown in entries renders to clean HTML: formatting survives, scripts never do."""
+"""Markdown (entries, visions, agendas, minutes) renders to clean HTML: formatting survives,
+scripts never do; calendars and emails get its plain text."""
 
-from plans.rendering import render_markdown
+from cities.common.text import plain_text, render_markdown
 
 
 def test_markdown_formatting_becomes_html():
@@ -46,3 +47,11 @@ def test_headings_are_shifted_so_the_page_outline_never_skips_a_level():
 
 def test_empty_text_renders_as_nothing():
     assert render_markdown("") == ""
+
+
+def test_an_agenda_reads_as_plain_text_in_calendars_and_emails():
+    text = plain_text(
+        "## Agenda\n\n1. **Welcome** & coffee\n2. <script>x()</script>[Data](https://e.org)"
+    )
+    assert "<" not in text and "**" not in text
+    assert "Agenda" in text and "Welcome & coffee" in text and "Data" in text

@@ -1,10 +1,12 @@
-"""Markdown to safe HTML: the one function every page and every package uses.
+"""Markdown to safe HTML, and to plain text: the one renderer every page, package and email uses.
 
-Entries are written in Markdown by coordinators and city staff. The HTML it
-becomes is cleaned with nh3 against an allow-list, so a `<script>`, an event
-handler or a `javascript:` link never reaches a reader, whoever wrote it.
+Entries, plans' visions, round tables' agendas and minutes are written in Markdown by
+coordinators and city staff. The HTML it becomes is cleaned with nh3 against an allow-list,
+so a `<script>`, an event handler or a `javascript:` link never reaches a reader, whoever
+wrote it.
 """
 
+import html as html_lib
 import re
 
 import markdown as markdown_lib
@@ -91,3 +93,8 @@ def _shift_headings(html: str, top_heading: int) -> str:
         return f"<{match.group(1)}h{level}"
 
     return _HEADING.sub(replace, html)
+
+
+def plain_text(text: str) -> str:
+    """Markdown reduced to text for calendars and emails: no markup at all."""
+    return html_lib.unescape(nh3.clean(markdown_lib.markdown(text or ""), tags=set())).strip()
