@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cities.common.forms import IdsField
 from plans.adaptation_services import BulkAction, Choice
 from plans.models import Decision, Entry, FocusArea, Plan, Progress
 
@@ -254,7 +255,7 @@ class OwnEntryForm(ProgressFieldsMixin, forms.Form):
 class BulkForm(forms.Form):
     """Several entries, chosen with check boxes, and one thing to do to all of them."""
 
-    entries = forms.ModelMultipleChoiceField(
+    entries = IdsField(
         label=_("Entries"),
         queryset=Entry.objects.none(),
         error_messages={"required": _("Choose at least one entry with its check box.")},

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from cities.common.forms import IdsField
 from plans.models import (
     RESERVED_SLUGS,
     CoreValue,
@@ -240,6 +241,7 @@ class EntryForm(SlugMixin, forms.ModelForm):
             "also_sources": forms.SelectMultiple(attrs={"size": 8}),
             "related": forms.SelectMultiple(attrs={"size": 8}),
         }
+        field_classes = dict.fromkeys(["core_values", "also_sources", "related"], IdsField)
         help_texts = {
             "tags": _("Separate tags with commas, for example: broadband, grants."),
             "funder": _("For funding mechanisms: who gives the money."),
