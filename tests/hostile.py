@@ -9,7 +9,7 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -210,16 +210,27 @@ class _LinkParser(HTMLParser):
                 self.hrefs.append(href)
 
 
-def links_of(page: str, page_url: str) -> set[str]:
-    """The paths on this site that a page links to (without their query)."""
+def links_of(page: str, page_url: str) -> set[tuple[str, str]]:
+    """The addresses on this site that a page links to, as (path, query)."""
     parser = _LinkParser()
     parser.feed(page)
-    paths = set()
+    links = set()
     for href in parser.hrefs:
         parts = urlsplit(urljoin(page_url, href))
         if parts.scheme in ("http", "https", "") and parts.netloc in ("", "testserver"):
-            paths.add(parts.path)
-    return paths
+            links.add((parts.path, parts.query))
+    return links
+
+
+def form_of_link(path: str, query: str) -> Form | None:
+    """A link with a query (`?page=2`, `?next=…`) is a form a person can type into too."""
+    values = parse_qs(query, keep_blank_values=True)
+    if not values:
+        return None
+    form = Form(method="get", action=path)
+    for name, given in values.items():
+        form.fields[name] = Field(name=name, kind="hidden", values=given)
+    return form
 
 
 # --- What to send -----------------------------------------------------------------------

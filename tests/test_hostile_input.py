@@ -50,6 +50,7 @@ from django.urls import (
 
 from cities.models import City
 from tests import hostile
+from tests.factories import PASSWORD
 from tests.matrix import OK, ROLES, build_world
 from tests.test_permission_matrix import CASES, MATRICES, OUR_APPS
 
@@ -69,7 +70,7 @@ FILLERS = {
     "date": "2030-06-14",
     "datetime-local": "2030-06-14T10:00",
     "tel": "310-555-0100",
-    "password": "a-long-fuzzing-password-2026",
+    "password": PASSWORD,  # every person's of the world, so the form is reached
 }
 
 
@@ -145,6 +146,10 @@ class Run:
 
     def send(self, method: str, url: str, data: dict, variant: str):
         self.requests += 1
+        for values in data.values():
+            for value in values:
+                if hasattr(value, "seek"):
+                    value.seek(0)  # a file played before is read again from its start
         response = getattr(self.client, method)(url, data)
         if response.status_code >= 500:
             self.fail(method, url, variant, *error_of(response))
@@ -262,6 +267,7 @@ class Seen:
 def crawl(run: Run, known: dict[str, list[str]]) -> dict[tuple, Seen]:
     """Read every page as every role, following links to pages not reached yet."""
     forms: dict[tuple, Seen] = {}
+    link_shapes = {}  # one link of each query shape per page: (URL name, fields) -> form key
     visited = defaultdict(set)
     unread = True
     while unread:
@@ -277,14 +283,21 @@ def crawl(run: Run, known: dict[str, list[str]]) -> dict[tuple, Seen]:
                 if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                     continue
                 page = response.content.decode()
-                for form in hostile.forms_of(page, url):
+                found = hostile.forms_of(page, url)
+                for path, query in hostile.links_of(page, url):
+                    name = view_name(path)
+                    urls = known.get(name)
+                    if urls is not None and path not in urls and len(urls) < LINKS_PER_PATTERN:
+                        urls.append(path)
+                    link = hostile.form_of_link(path, query) if urls is not None else None
+                    if link is not None and (name, *link.key[2:]) not in link_shapes:
+                        link_shapes[(name, *link.key[2:])] = link.key
+                    if link is not None and link_shapes[(name, *link.key[2:])] == link.key:
+                        found.append(link)
+                for form in found:
                     seen = forms.setdefault(form.key, Seen(form))
                     if role not in seen.roles:
                         seen.roles.append(role)
-                for path in hostile.links_of(page, url):
-                    urls = known.get(view_name(path))
-                    if urls is not None and path not in urls and len(urls) < LINKS_PER_PATTERN:
-                        urls.append(path)
     return forms
 
 
