@@ -6,6 +6,7 @@ at a time (every value that fits the field), then every field at once.
 """
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -295,13 +296,18 @@ def all_at_once(form: Form) -> list[tuple[str, dict]]:
 
 
 def one_at_a_time(
-    form: Form, base: dict, foreign_ids: list[str], taken: dict[str, list[str]], skip=()
+    form: Form, base: dict, foreign_ids: list[str], taken: dict[str, list[str]], played: set
 ) -> Iterator[tuple[str, dict]]:
-    """The base submission with one field (but those in `skip`) changed to each hostile value
-    that fits it."""
+    """The base submission with one field changed to each hostile value that fits it.
+
+    A field already in `played` is left as it is; so is the same field of another form of a
+    formset (`form-1-label` after `form-0-label`). The fields played are added to `played`.
+    """
     for name, one in form.fields.items():
-        if name in skip:
+        same = re.sub(r"-\d+-", "-0-", name)
+        if same in played:
             continue
+        played.add(same)
         for value in values_for(one, foreign_ids, taken.get(name, [])):
             data = {key: list(values) for key, values in base.items()}
             if value is MISSING:
@@ -348,3 +354,18 @@ def unsafe_redirect(response, relative_too: bool = True) -> tuple[str, str] | No
     if relative_too and not on_site:
         return "redirects to a relative address", location
     return None
+
+
+def server_errors(client, users: list, values: list, requests) -> list[tuple[str, str, int]]:
+    """As each user (None: signed out), for each value, make the requests `requests(value)`
+    gives as (method, url, data); those answered with a server error, as (method, url, status).
+    """
+    answers = []
+    for user in users:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for value in values:
+            for method, url, data in requests(value):
+                answers.append((method, url, getattr(client, method)(url, data).status_code))
+    return [answer for answer in answers if answer[2] >= 500]

@@ -349,14 +349,13 @@ def form_plays(forms: dict[tuple, Seen], posts: dict, ids: list[str]) -> list[tu
             plays += [(first, form, label, data) for label, data in at_once[:2] + at_once[4:5]]
             continue
         shapes.add(shape)
-        every_value = list(hostile.one_at_a_time(form, base, ids, taken, skip=played[view]))
+        every_value = list(hostile.one_at_a_time(form, base, ids, taken, played[view]))
         if form.method == "post" and "next" not in form.fields and "next" not in played[view]:
             # A view may read a `next` its form does not carry (from a link's query, say).
             every_value += [
                 (f"next = {value!r}", {**base, "next": [value]}) for value in hostile.REDIRECTS
             ]
             played[view].add("next")
-        played[view] |= set(form.fields)
         for role in ROLES:
             if role == first:
                 variants = at_once + every_value
@@ -380,7 +379,7 @@ def posts_without_a_form(forms: dict[tuple, Seen], posts: dict) -> list[tuple]:
         for name in [*data, "next"]:
             form.fields[name] = hostile.Field(name=name, kind="hidden", values=data.get(name, []))
         variants = [("as the matrix sends it", data), *hostile.all_at_once(form)]
-        every_value = list(hostile.one_at_a_time(form, data, [], {}))
+        every_value = list(hostile.one_at_a_time(form, data, [], {}, set()))
         for role in ROLES:
             mine = variants + (every_value if role == [*allowed, *PLAYERS][0] else [])
             plays += [(role, form, label, values) for label, values in mine]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between browser steps are still ordinary blocking calls.
@@ -161,3 +164,29 @@ def wait_for_axe(page, axe, timeout_ms: int = 10_000) -> None:
         page.wait_for_timeout(50)
         waited += 50
     assert not axe.pending, f"axe did not finish checking: {axe.pending}"
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the form, as a person does: `sign_in(email)`, with the test password
+    unless told otherwise, landing on `next_url` when given."""
+
+    def sign_in(email: str, password: str = PASSWORD, next_url: str | None = None) -> None:
+        page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_out(page):
+    """Sign out with the header's button, and wait until the page offers to sign in again."""
+
+    def sign_out() -> None:
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    return sign_out

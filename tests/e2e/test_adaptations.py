@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cities.models import City, Membership
-from tests.factories import PASSWORD, make_coordinator, make_membership, make_user
+from tests.factories import make_coordinator, make_membership, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +17,6 @@ ADOPTED = [
 ]
 ADAPTED = "Track every action in one place and report progress openly"
 NOT_APPLICABLE = "Set aside a small internal innovation fund for staff pilots"
-
-
-def sign_in(page, email, next_url="/"):
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def choose(page, titles):
@@ -47,7 +34,7 @@ def apply(page, action, reason=""):
 
 
 def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
-    page, seeded_transactional
+    page, seeded_transactional, sign_in, sign_out
 ):
     weho = City.objects.get(slug="west-hollywood")
     lead = make_user(email="lena@weho.example", name="Lena Lead")
@@ -55,7 +42,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     make_coordinator(email="kate@weho.example", name="Kate Coordinator")
 
     # The lead starts West Hollywood's adaptation from the city's page.
-    sign_in(page, "lena@weho.example", "/cities/west-hollywood/")
+    sign_in("lena@weho.example", next_url="/cities/west-hollywood/")
     page.get_by_role("link", name="Start the city's adaptation").click()
     expect(page.get_by_label("Title")).to_have_value("West Hollywood Smart City Plan")
     page.get_by_label("Summary").fill("How West Hollywood takes the model plan on.")
@@ -112,7 +99,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     # The lead publishes.
     page.get_by_role("button", name="Publish the adaptation").click()
     expect(page.get_by_text("The adaptation is published: anyone can read it now.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # A visitor reads the roll-up and what the city changed.
     page.goto("/adaptations/")
@@ -138,17 +125,19 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     ).to_be_visible()
 
     # A coordinator changes a model entry the city adopted.
-    sign_in(page, "kate@weho.example", "/toolkit/governance-and-engagement/smart-city-core-values/")
+    sign_in(
+        "kate@weho.example", next_url="/toolkit/governance-and-engagement/smart-city-core-values/"
+    )
     page.get_by_role("link", name=re.compile(r"^Edit")).first.click()
     page.get_by_label("Summary").fill(
         "Agree on five named values and score every smart city project against them."
     )
     page.get_by_role("button", name="Save the changes").click()
     expect(page.get_by_text("are saved.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # The lead sees the update and accepts it in one click.
-    sign_in(page, "lena@weho.example", adaptation_url)
+    sign_in("lena@weho.example", next_url=adaptation_url)
     expect(page.get_by_role("heading", name="1 update from the model plan")).to_be_visible()
     page.get_by_role("link", name="Review the updates").click()
     page.locator("tr", has_text=ADOPTED[0]).get_by_role("link", name=re.compile("^Review")).click()
@@ -156,7 +145,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     page.get_by_role("button", name="Accept the new text").click()
     expect(page.get_by_text("now has the model plan's new text.")).to_be_visible()
     expect(page.get_by_text("Your adaptation is up to date with the model plan.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # The visitor sees the new text, and the model entry counts West Hollywood.
     page.goto(adaptation_url)
