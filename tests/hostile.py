@@ -5,6 +5,7 @@ turns one form into what a browser would send, then into that with hostile value
 at a time (every value that fits the field), then every field at once.
 """
 
+import copy
 import html
 import re
 from collections.abc import Iterator
@@ -86,6 +87,14 @@ class _FormParser(HTMLParser):
         self.option_text = ""
         self.textarea: Field | None = None
         self.submitted: set[int] = set()  # the forms whose first submit button is seen
+        self.elsewhere: list[tuple[Form, str]] = []  # buttons that send their form elsewhere
+
+    def target(self, action: str) -> str | None:
+        """The path (and query) an action leads to, if it is on this site."""
+        parts = urlsplit(urljoin(self.page_url, action))
+        if parts.netloc and parts.netloc != "testserver":
+            return None
+        return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def owner(self, attrs: dict) -> Form | None:
         if attrs.get("form"):
@@ -102,11 +111,9 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = {key: (value if value is not None else "") for key, value in attrs}
         if tag == "form":
-            action = urljoin(self.page_url, attrs.get("action") or self.page_url)
-            parts = urlsplit(action)
-            if parts.netloc and parts.netloc != "testserver":
+            target = self.target(attrs.get("action") or self.page_url)
+            if target is None:
                 return  # a form to another site is not ours to try
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
             self.current = Form(method=(attrs.get("method") or "get").lower(), action=target)
             self.forms.append(self.current)
             if attrs.get("id"):
@@ -136,6 +143,9 @@ class _FormParser(HTMLParser):
             self.textarea.values = [""]
         elif tag == "button" or is_submit:
             if not is_submit:
+                return
+            if attrs.get("formaction"):
+                self.elsewhere.append((form, self.target(attrs["formaction"])))
                 return
             button = self.field(form, name, "submit", attrs)
             button.options.append(attrs.get("value", ""))
@@ -196,6 +206,11 @@ def forms_of(page: str, page_url: str) -> list[Form]:
     parser = _FormParser(page_url)
     parser.feed(page)
     parser.close()
+    # A button with `formaction` sends the same fields to another address.
+    for form, action in parser.elsewhere:
+        if action is not None:
+            fields = copy.deepcopy(form.fields)
+            parser.forms.append(Form(method=form.method, action=action, fields=fields))
     return parser.forms
 
 
@@ -211,8 +226,8 @@ class _LinkParser(HTMLParser):
                 self.hrefs.append(href)
 
 
-def links_of(page: str, page_url: str) -> set[tuple[str, str]]:
-    """The addresses on this site that a page links to, as (path, query)."""
+def links_of(page: str, page_url: str) -> list[tuple[str, str]]:
+    """The addresses on this site that a page links to, as (path, query), in order."""
     parser = _LinkParser()
     parser.feed(page)
     links = set()
@@ -220,7 +235,7 @@ def links_of(page: str, page_url: str) -> set[tuple[str, str]]:
         parts = urlsplit(urljoin(page_url, href))
         if parts.scheme in ("http", "https", "") and parts.netloc in ("", "testserver"):
             links.add((parts.path, parts.query))
-    return links
+    return sorted(links)
 
 
 def form_of_link(path: str, query: str) -> Form | None:
@@ -255,9 +270,9 @@ def values_for(one: Field, foreign_ids: list[str], taken: list[str] = ()) -> lis
     if one.name == CSRF:
         return []
     offered = set(one.options)
-    others = [pk for pk in foreign_ids if pk not in offered]
+    others = [pk for pk in foreign_ids if pk not in offered][:3]
     if one.kind == "hidden":
-        hostile = [*REDIRECTS, MISSING, EMPTY, "-1", HUGE, SCRIPT, LONG]
+        hostile = [*REDIRECTS, MISSING, EMPTY, "-1", HUGE, SCRIPT]
         current = one.values[0] if one.values else ""
         return hostile + (others if current.isdigit() else [])
     if one.kind == "file":
@@ -274,7 +289,7 @@ def values_for(one: Field, foreign_ids: list[str], taken: list[str] = ()) -> lis
         # Choices that are not offered, another city's rows, and none at all.
         hostile = [SCRIPT, "-1", HUGE, EMPTY, *others, MISSING]
         # Other offered choices (the other buttons, say), a few of them.
-        hostile += [option for option in one.options if option not in one.values][:3]
+        hostile += [option for option in one.options if option not in one.values][:2]
         return hostile
     already = [value for value in taken if value not in one.values][:2]
     return [LONG, SCRIPT, BIDI, EMPTY, BLANK, *already]

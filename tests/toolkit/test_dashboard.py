@@ -285,6 +285,24 @@ def test_a_tampered_form_cannot_add_a_measure(client, seeded):
     assert GrantMeasure.objects.count() == 3
 
 
+def test_a_tampered_form_count_is_refused_without_drawing_thousands_of_forms(client, seeded):
+    client.force_login(make_coordinator())
+    measure = GrantMeasure.objects.get(key="toolkit-downloads")
+    data = one_measure_form(
+        measure, target="70", period_start="2026-01-01", period_end="2026-12-31"
+    )
+    data["form-TOTAL_FORMS"] = "99999999999999999999"
+
+    response = client.post("/metrics/measures/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please submit at most 3 forms." in html
+    assert 'name="form-3-label"' not in html
+    measure.refresh_from_db()
+    assert measure.target == 50
+
+
 def test_the_dashboard_query_count_holds_at_10x_and_100x_data(client, activity):
     client.force_login(make_grant_staff())
     cities = list(City.objects.order_by("pk")[:20])
