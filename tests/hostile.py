@@ -133,6 +133,9 @@ class _FormParser(HTMLParser):
         default_button = is_submit and form is not None and id(form) not in self.submitted
         if default_button:
             self.submitted.add(id(form))
+        if form is not None and is_submit and attrs.get("formaction"):
+            self.elsewhere.append((form, self.target(attrs["formaction"])))
+            return
         if form is None or not name or "disabled" in attrs:
             return
         if tag == "select":
@@ -143,9 +146,6 @@ class _FormParser(HTMLParser):
             self.textarea.values = [""]
         elif tag == "button" or is_submit:
             if not is_submit:
-                return
-            if attrs.get("formaction"):
-                self.elsewhere.append((form, self.target(attrs["formaction"])))
                 return
             button = self.field(form, name, "submit", attrs)
             button.options.append(attrs.get("value", ""))

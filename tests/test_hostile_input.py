@@ -472,3 +472,91 @@ def test_no_form_of_the_site_gives_a_server_error_or_echoes_a_hostile_value(sett
     )
     if unreached or run.failures:
         pytest.fail(report(run, unreached), pytrace=False)
+
+
+# --- The helpers, on their own ---------------------------------------------------------------
+
+
+def test_a_page_is_read_into_the_fields_a_browser_would_send():
+    page = """
+    <form method="post" action="edit/" id="f">
+      <input type="hidden" name="csrfmiddlewaretoken" value="token">
+      <input type="hidden" name="next" value="/back/">
+      <input name="title" value="Old &amp; new" required>
+      <textarea name="body">
+Line</textarea>
+      <select name="kind"><option value="a">A</option><option value="b" selected>B</option></select>
+      <input type="checkbox" name="entries" value="1" checked>
+      <input type="checkbox" name="entries" value="2">
+      <input type="file" name="file">
+      <button type="submit" name="save" value="1">Save</button>
+      <button type="submit" name="preview" value="1">Preview</button>
+      <button type="submit" formaction="/elsewhere/">Decline</button>
+    </form>
+    <input name="outside" value="x" form="f">
+    <form method="get"><input name="q"></form>
+    """
+    edit, search, elsewhere = hostile.forms_of(page, "/things/1/")
+
+    assert (edit.method, edit.action) == ("post", "/things/1/edit/")
+    assert edit.baseline() == {
+        "csrfmiddlewaretoken": ["token"],
+        "next": ["/back/"],
+        "title": ["Old & new"],
+        "body": ["Line"],
+        "kind": ["b"],
+        "entries": ["1"],
+        "save": ["1"],
+        "outside": ["x"],
+    }
+    assert edit.fields["title"].required and edit.fields["kind"].options == ["a", "b"]
+    assert edit.fields["entries"].options == ["1", "2"] and edit.fields["file"].kind == "file"
+    assert (search.method, search.action, list(search.fields)) == ("get", "/things/1/", ["q"])
+    assert (elsewhere.action, elsewhere.fields.keys()) == ("/elsewhere/", edit.fields.keys())
+
+
+def test_each_kind_of_field_gets_the_hostile_values_that_fit_it():
+    def values(kind, **extra):
+        return hostile.values_for(hostile.Field(name="x", kind=kind, **extra), ["7"], ["Taken"])
+
+    assert {hostile.LONG, hostile.SCRIPT, hostile.BIDI, "", "  \t  ", "Taken"} == set(
+        values("text")
+    )
+    assert {"-1", hostile.HUGE, "1e309", "NaN"} <= set(values("number"))
+    assert {"9999-12-31", "0001-01-01", "2024-02-30"} <= set(values("date"))
+    assert {"0", "//example.org", "javascript:alert(1)", hostile.MISSING} <= set(
+        values("hidden", values=["3"])
+    )
+    assert {hostile.SCRIPT, "7", hostile.MISSING} <= set(values("select", options=["1", "2"]))
+    assert all(value not in ("1",) for value in values("select", options=["1"], values=["1"]))
+
+
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [
+        ("//example.org", "redirects off the site"),
+        ("https://example.org/", "redirects off the site"),
+        ("javascript:alert(1)", "redirects to a script"),
+        ("0", "redirects to a relative address"),
+        ("/cities/", None),
+        ("http://testserver/cities/", None),
+    ],
+)
+def test_a_redirect_is_safe_only_to_a_page_of_this_site(location, problem):
+    from django.http import HttpResponseRedirect
+
+    response = HttpResponseRedirect("/")
+    response["Location"] = location  # HttpResponseRedirect itself refuses javascript:
+
+    found = hostile.unsafe_redirect(response)
+
+    assert (found[0] if found else None) == problem
+
+
+def test_markup_counts_as_echoed_only_when_it_is_not_escaped():
+    from django.http import HttpResponse
+    from django.utils.html import escape
+
+    assert hostile.echoed_marker(HttpResponse(f"<p>{hostile.SCRIPT}</p>")) == hostile.SCRIPT
+    assert hostile.echoed_marker(HttpResponse(f"<p>{escape(hostile.IMAGE)}</p>")) is None
+    assert hostile.echoed_marker(HttpResponse(hostile.SCRIPT, content_type="text/csv")) is None
