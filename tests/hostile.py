@@ -1,8 +1,9 @@
 """Hostile values, and the forms of a page as a browser reads them (tests/test_hostile_input.py).
 
-`forms_of(html, page_url)` lists a page's forms with their fields; `submissions(form, ...)`
-turns one form into what a browser would send, then into that with hostile values: one field
-at a time (every value that fits the field), then every field at once.
+`forms_of(page, url)` lists a page's forms with their fields, and `baseline()` is what a browser
+would send; `one_at_a_time` gives that with one field changed to each hostile value that fits
+it (`values_for`), and `all_at_once` with every field given the worst. `echoed_marker` and
+`unsafe_redirect` say what is wrong with a response.
 """
 
 import copy
