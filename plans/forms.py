@@ -4,6 +4,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from cities.common.forms import IdsField
 from plans.models import CoreValue, Entry, FocusArea, Plan, Source, Status, TaggedEntry
 from plans.services import ENTRY_FIELDS, ENTRY_RELATIONS, FOCUS_AREA_FIELDS
 
@@ -226,6 +227,7 @@ class EntryForm(PlanContentForm):
             "also_sources": forms.SelectMultiple(attrs={"size": 8}),
             "related": forms.SelectMultiple(attrs={"size": 8}),
         }
+        field_classes = dict.fromkeys(["core_values", "also_sources", "related"], IdsField)
         help_texts = {
             "tags": _("Separate tags with commas, for example: broadband, grants."),
             "funder": _("For funding mechanisms: who gives the money."),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cities.common.forms import IdsField
 from cities.models import City, Region
 from roundtables import permissions
 from roundtables.models import Registration, RoundTable, WalkIn
@@ -54,22 +55,6 @@ def _check_seats_per_city(form) -> None:
     capacity, per_city = form.cleaned_data.get("capacity"), form.cleaned_data.get("seats_per_city")
     if capacity is not None and per_city is not None and per_city > capacity:
         form.add_error("seats_per_city", _("Give at most as many seats per city as the capacity."))
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Several rows chosen by id; an id too large for any database is refused as invalid
-    before the database is asked (SQLite cannot even compare with one)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            digits = str(pk).strip().lstrip("-")
-            if digits.isdigit() and len(digits) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class RoundTableForm(forms.ModelForm):

@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef
 from cities import participation, sections
 from cities.common.site import absolute
 from cities.models import City, CityEmailDomain, Membership, Region
-from tests.answers import server_errors
 from tests.factories import (
     make_city,
     make_coordinator,
@@ -17,6 +16,7 @@ from tests.factories import (
     make_region,
     make_user,
 )
+from tests.hostile import server_errors
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -699,21 +699,18 @@ def test_nothing_typed_into_the_cities_pages_gives_a_server_error(client, weho):
     hostile = ["9" * 30, "9" * 5000, "-1", "abc", "&", "\x00", "%", "[]", "é" * 200]
 
     def requests(value):
-        gets = [
-            ("/cities/", {"q": value, "region": value, "state": value, "sort": value}),
-            ("/cities/requests/", {"page": value}),
-            ("/cities/claim/", {"city": value}),
+        return [
+            ("get", "/cities/", {"q": value, "region": value, "state": value, "sort": value}),
+            ("get", "/cities/requests/", {"page": value}),
+            ("get", "/cities/claim/", {"city": value}),
+            ("post", "/cities/west-hollywood/join/", {"job_title": value, "department": value}),
+            ("post", f"/cities/west-hollywood/members/{member.pk}/role/", {"role": value}),
+            ("post", f"/cities/west-hollywood/members/{member.pk}/approve/", {"message": value}),
+            ("post", "/cities/west-hollywood/edit/", {"website": value, "contact_email": value}),
+            ("post", "/cities/west-hollywood/domains/", {"domain": value}),
+            ("post", "/cities/claim/", {"city": value, "email": value}),
         ]
-        posts = [
-            ("/cities/west-hollywood/join/", {"job_title": value, "department": value}),
-            (f"/cities/west-hollywood/members/{member.pk}/role/", {"role": value}),
-            (f"/cities/west-hollywood/members/{member.pk}/approve/", {"message": value}),
-            ("/cities/west-hollywood/edit/", {"website": value, "contact_email": value}),
-            ("/cities/west-hollywood/domains/", {"domain": value}),
-            ("/cities/claim/", {"city": value, "email": value}),
-        ]
-        return gets, posts
 
-    people = [None, make_coordinator(), member.user]
-    assert server_errors(client, people, hostile, requests) == []
+    users = [None, make_coordinator(), member.user]
+    assert server_errors(client, users, hostile, requests) == []
     assert Membership.objects.get(pk=member.pk).is_lead

@@ -166,15 +166,27 @@ def wait_for_axe(page, axe, timeout_ms: int = 10_000) -> None:
     assert not axe.pending, f"axe did not finish checking: {axe.pending}"
 
 
-def sign_in(page, email, next_url=None, *, password=PASSWORD):
-    """Sign in through the site's own form (then go to `next_url`, when given)."""
-    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the form, as a person does: `sign_in(email)`, with the test password
+    unless told otherwise, landing on `next_url` when given."""
+
+    def sign_in(email: str, password: str = PASSWORD, next_url: str | None = None) -> None:
+        page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    return sign_in
 
 
+@pytest.fixture
 def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    """Sign out with the header's button, and wait until the page offers to sign in again."""
+
+    def sign_out() -> None:
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    return sign_out

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from cities.models import City, Membership
-from tests.e2e.conftest import sign_in, sign_out
 from tests.factories import make_coordinator, make_membership, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ def apply(page, action, reason=""):
 
 
 def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
-    page, seeded_transactional
+    page, seeded_transactional, sign_in, sign_out
 ):
     weho = City.objects.get(slug="west-hollywood")
     lead = make_user(email="lena@weho.example", name="Lena Lead")
@@ -43,7 +42,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     make_coordinator(email="kate@weho.example", name="Kate Coordinator")
 
     # The lead starts West Hollywood's adaptation from the city's page.
-    sign_in(page, "lena@weho.example", next_url="/cities/west-hollywood/")
+    sign_in("lena@weho.example", next_url="/cities/west-hollywood/")
     page.get_by_role("link", name="Start the city's adaptation").click()
     expect(page.get_by_label("Title")).to_have_value("West Hollywood Smart City Plan")
     page.get_by_label("Summary").fill("How West Hollywood takes the model plan on.")
@@ -100,7 +99,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     # The lead publishes.
     page.get_by_role("button", name="Publish the adaptation").click()
     expect(page.get_by_text("The adaptation is published: anyone can read it now.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # A visitor reads the roll-up and what the city changed.
     page.goto("/adaptations/")
@@ -130,9 +129,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
 
     # A coordinator changes a model entry the city adopted.
     sign_in(
-        page,
-        "kate@weho.example",
-        next_url="/toolkit/governance-and-engagement/smart-city-core-values/",
+        "kate@weho.example", next_url="/toolkit/governance-and-engagement/smart-city-core-values/"
     )
     page.get_by_role("link", name=re.compile(r"^Edit")).first.click()
     page.get_by_label("Summary").fill(
@@ -140,10 +137,10 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     )
     page.get_by_role("button", name="Save the changes").click()
     expect(page.get_by_text("are saved.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # The lead sees the update and accepts it in one click.
-    sign_in(page, "lena@weho.example", next_url=adaptation_url)
+    sign_in("lena@weho.example", next_url=adaptation_url)
     expect(page.get_by_role("heading", name="1 update from the model plan")).to_be_visible()
     page.get_by_role("link", name="Review the updates").click()
     page.locator("tr", has_text=ADOPTED[0]).get_by_role("link", name=re.compile("^Review")).click()
@@ -151,7 +148,7 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
     page.get_by_role("button", name="Accept the new text").click()
     expect(page.get_by_text("now has the model plan's new text.")).to_be_visible()
     expect(page.get_by_text("Your adaptation is up to date with the model plan.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # The visitor sees the new text, and the model entry counts West Hollywood.
     page.goto(adaptation_url)

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from cities.models import Membership
 from cities.seed import seed_regions_and_cities
-from tests.e2e.conftest import sign_in, sign_out
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,7 +31,7 @@ def ask_to_join(page, city, job_title, department):
 
 
 def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
-    page, mailoutbox, county
+    page, mailoutbox, county, sign_in, sign_out
 ):
     # 1. A person signs up with an address on West Hollywood's domain.
     page.goto("/accounts/signup/")
@@ -45,7 +44,7 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
     page.goto(confirm)
     page.get_by_role("button", name="Confirm").click()
-    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
+    sign_in("lena.lead@weho.org", "smart-cities-share-2026")
 
     # She finds her city in the directory and asks to join: she is its lead at once.
     page.get_by_role("navigation", name="Main").get_by_role(
@@ -59,20 +58,20 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     ask_to_join(page, "West Hollywood", "Innovation Manager", "City Manager's Office")
     expect(page.get_by_text("You are now the lead of West Hollywood.")).to_be_visible()
     assert "You are now the lead of West Hollywood" in mailoutbox[-1].subject
-    sign_out(page)
+    sign_out()
 
     # 2. A consultant with an outside address asks to join; the request waits.
     make_user(email="sam.rivera@example.org", name="Sam Rivera")
-    sign_in(page, "sam.rivera@example.org")
+    sign_in("sam.rivera@example.org")
     page.goto("/cities/west-hollywood/")
     ask_to_join(page, "West Hollywood", "Smart City Consultant", "Innovation")
     expect(page.get_by_text("Your request to join West Hollywood is sent.")).to_be_visible()
     expect(page.get_by_text(re.compile("Waiting for a decision since"))).to_be_visible()
     assert mailoutbox[-1].to == ["lena.lead@weho.org"]
-    sign_out(page)
+    sign_out()
 
     # The lead approves the request with a message, then makes Sam an editor.
-    sign_in(page, "lena.lead@weho.org", password="smart-cities-share-2026")
+    sign_in("lena.lead@weho.org", "smart-cities-share-2026")
     page.get_by_role("link", name="Your cities").click()
     page.get_by_role("link", name="Members and requests (West Hollywood)").click()
     expect(page.get_by_role("heading", name="1 request waiting for a decision")).to_be_visible()
@@ -105,11 +104,11 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     page.get_by_role("button", name="Español").click()
     expect(page.get_by_text("1 de 88 ciudades registradas")).to_be_visible()
     page.get_by_role("button", name="English").click()
-    sign_out(page)
+    sign_out()
 
     # 3. An outsider cannot reach the lead's pages.
     make_user(email="outsider@example.org", name="Otto Outsider")
-    sign_in(page, "outsider@example.org")
+    sign_in("outsider@example.org")
     for url in ["/cities/west-hollywood/members/", "/cities/requests/"]:
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_have_text(

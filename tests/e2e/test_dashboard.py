@@ -21,17 +21,13 @@ def figures(page):
 
 
 def test_grant_staff_change_the_period_and_export_what_visitors_also_see(
-    page, seeded_transactional, settings
+    page, seeded_transactional, settings, sign_in, sign_out
 ):
     settings.DEBUG = True  # the demo refuses to load otherwise
     call_command("load_demo_data", verbosity=0)
     settings.DEBUG = False
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("program.officer@demo.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    sign_in("program.officer@demo.example", DEMO_PASSWORD)
 
     page.get_by_role("link", name="Metrics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Grant success measures")
@@ -56,7 +52,7 @@ def test_grant_staff_change_the_period_and_export_what_visitors_also_see(
     assert exported["Participating cities"] == on_page["participating-cities"]
     assert exported["Round tables held"] == on_page["round-tables-held"] == ("0", "2")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out()
     page.goto("/metrics/")
     assert figures(page) == grant_period
     expect(page.locator("#cities-table")).to_have_count(0)

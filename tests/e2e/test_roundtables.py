@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from cities.models import City
 from roundtables.models import RoundTable
-from tests.e2e.conftest import sign_in, sign_out
 from tests.factories import make_coordinator, make_membership, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,7 +31,7 @@ def sign_up(page, round_table_title, city_name, *, button="Sign up"):
 
 
 def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held(
-    page, mailoutbox, seeded_transactional
+    page, mailoutbox, seeded_transactional, sign_in, sign_out
 ):
     make_coordinator(email="casey@weho.example", name="Casey Coordinator")
     staff_of("west-hollywood", "Wren Hollis", "wren@weho.example")
@@ -42,7 +41,7 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     title = f"Westside Cities round table, Q1 {year}"
 
     # The coordinator schedules the year for two subregions, two seats each.
-    sign_in(page, "casey@weho.example")
+    sign_in("casey@weho.example")
     page.goto("/round-tables/")
     page.get_by_role("link", name="Schedule a year's series").click()
     page.get_by_label("Year").fill(str(year))
@@ -55,33 +54,33 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     expect(
         page.get_by_role("link", name=f"South Bay Cities round table, Q4 {year}")
     ).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # Staff of two cities take both seats; a third person joins the waitlist.
-    sign_in(page, "wren@weho.example")
+    sign_in("wren@weho.example")
     sign_up(page, title, "West Hollywood")
     expect(page.get_by_text("You have a seat, for West Hollywood.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
-    sign_in(page, "sam@smgov.example")
+    sign_in("sam@smgov.example")
     sign_up(page, title, "Santa Monica")
     expect(page.get_by_text("You have a seat, for Santa Monica.")).to_be_visible()
-    sign_out(page)
+    sign_out()
 
-    sign_in(page, "wes@weho.example")
+    sign_in("wes@weho.example")
     sign_up(page, title, "West Hollywood", button="Join the waitlist")
     expect(
         page.get_by_text("You are on the waitlist at position 1, for West Hollywood.")
     ).to_be_visible()
-    sign_out(page)
+    sign_out()
 
     # Sam cancels from "My round tables"; Wes gets the seat at once and is told by email.
-    sign_in(page, "sam@smgov.example")
+    sign_in("sam@smgov.example")
     page.goto("/round-tables/mine/")
     page.get_by_role("link", name=f"Cancel my registration for {title}").click()
     page.get_by_role("button", name="Yes, cancel the registration").click()
     expect(page.get_by_text("Your registration is cancelled.")).to_be_visible()
-    sign_out(page)
+    sign_out()
     promotion = [m for m in mailoutbox if m.to == ["wes@weho.example"]][-1]
     assert promotion.subject.endswith(f"A seat is yours: {title}")
     assert promotion.attachments[0][0].endswith(".ics")
@@ -95,7 +94,7 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     )
 
     # The coordinator records who came and marks the round table held.
-    sign_in(page, "casey@weho.example")
+    sign_in("casey@weho.example")
     page.goto("/")
     held = page.get_by_role("listitem").filter(has_text="Round tables held")
     expect(held).to_contain_text("0 of 2")
@@ -131,7 +130,7 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     expect(page.get_by_role("heading", name="Ciudades que asistieron")).to_be_visible()
 
 
-def test_the_organizer_pages_pass_axe_and_explain_bad_input(page, seeded_transactional):
+def test_the_organizer_pages_pass_axe_and_explain_bad_input(page, seeded_transactional, sign_in):
     from tests.factories import make_registration, make_round_table
 
     make_coordinator(email="casey@weho.example")
@@ -141,7 +140,7 @@ def test_the_organizer_pages_pass_axe_and_explain_bad_input(page, seeded_transac
     past = make_round_table(title="South Bay data round table", starts_at=started)
     make_registration(round_table=past, city=City.objects.get(slug="torrance"), attended=True)
 
-    sign_in(page, "casey@weho.example")
+    sign_in("casey@weho.example")
     page.goto(f"/round-tables/{upcoming.slug}/registrations/")
     expect(page.get_by_role("heading", name="By city")).to_be_visible()
     page.get_by_role("link", name="Edit the round table").click()

@@ -3,13 +3,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_coordinator
+from tests.factories import make_coordinator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_finds_funding_for_smart_mobility_and_sees_a_coordinators_edit_in_the_history(
-    page, seeded_transactional
+    page, seeded_transactional, sign_in, sign_out
 ):
     make_coordinator(email="kate@weho.example", name="Kate Coordinator")
 
@@ -36,10 +36,7 @@ def test_a_visitor_finds_funding_for_smart_mobility_and_sees_a_coordinators_edit
     expect(page.get_by_text("This is where the record starts")).to_be_visible()
 
     # A coordinator signs in and edits that entry, with a preview first.
-    page.goto(f"/accounts/login/?next={entry_url}")
-    page.get_by_label("Email").fill("kate@weho.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in("kate@weho.example", next_url=entry_url)
     page.get_by_role("link", name=re.compile(r"^Edit")).first.click()
     summary = page.get_by_label("Summary")
     summary.fill("Federal grants for safety action plans and projects that end traffic deaths.")
@@ -55,8 +52,7 @@ def test_a_visitor_finds_funding_for_smart_mobility_and_sees_a_coordinators_edit
     page.goto("/toolkit/smart-mobility/")
     expect(page.get_by_role("button", name=re.compile(r"^Move up")).first).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Retire")).first).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    sign_out()
 
     # The visitor sees the new text, who changed it, and the words that changed.
     page.goto(entry_url)

@@ -291,6 +291,20 @@ def test_an_empty_title_is_marked_next_to_the_field_and_nothing_changes(coordina
     assert entry.title == "Keep me" and entry.history.count() == 1
 
 
+@pytest.mark.parametrize("field", ["related", "also_sources", "core_values"])
+def test_an_id_too_large_for_the_database_is_refused_next_to_the_field(coordinator_client, field):
+    entry = make_entry(title="Keep me")
+    url = reverse("plans:entry-update", args=[entry.focus_area.slug, entry.slug])
+
+    response = coordinator_client.post(url, form_data(entry, **{field: ["99999999999999999999"]}))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf'id="id_{field}_error"[^>]*>.*?is not a valid value', html, re.S)
+    entry.refresh_from_db()
+    assert entry.version == 1 and entry.history.count() == 1
+
+
 def test_a_new_entry_with_a_slug_already_used_is_refused_with_a_message(coordinator_client):
     existing = make_entry(title="Dig once")
     data = form_data(existing, title="Dig once, again", slug="dig-once")

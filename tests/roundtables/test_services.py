@@ -18,7 +18,6 @@ from tests.factories import (
     make_region,
     make_registration,
     make_round_table,
-    make_user,
 )
 from toolkit.grant import metrics
 
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def staff(city=None):
-    membership = make_membership(city=city or make_city())
+    membership = make_membership(city=city)
     return membership.user, membership.city
 
 
@@ -190,7 +189,7 @@ def test_signing_up_twice_is_refused():
 def test_signing_up_without_a_city_or_for_a_city_one_is_not_approved_in_is_refused():
     round_table = make_round_table()
     user, _city = staff()
-    pending = make_membership(user=make_user(), status=Membership.Status.PENDING)
+    pending = make_membership(status=Membership.Status.PENDING)
 
     with pytest.raises(DomainError, match="Choose the city"):
         services.registration_create(round_table=round_table, user=user, city=None)

@@ -11,7 +11,6 @@ from cities import services as city_services
 from cities.models import Membership
 from roundtables import services
 from roundtables.models import MAX_MATERIAL_BYTES, Material, Registration, RoundTable
-from tests.answers import server_errors
 from tests.factories import (
     make_city,
     make_coordinator,
@@ -21,6 +20,7 @@ from tests.factories import (
     make_round_table,
     make_user,
 )
+from tests.hostile import server_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -532,24 +532,26 @@ def test_nothing_typed_into_the_round_tables_pages_gives_a_server_error(client):
     hostile = ["9" * 30, "9" * 5000, "-1", "abc", "1e5", "\x00", "%", "[]"]
 
     def requests(value):
-        gets = [
-            ("/round-tables/", {"year": value, "quarter": value, "region": value}),
-            (f"/round-tables/registrations/{registration.pk}/cancel/", {"next": value}),
-            (f"/round-tables/registrations/{value}/cancel/", {}),
+        past_url, upcoming_url = f"/round-tables/{past.slug}", f"/round-tables/{upcoming.slug}"
+        return [
+            ("get", "/round-tables/", {"year": value, "quarter": value, "region": value}),
+            ("get", f"/round-tables/registrations/{registration.pk}/cancel/", {"next": value}),
+            ("get", f"/round-tables/registrations/{value}/cancel/", {}),
+            ("post", f"{upcoming_url}/sign-up/", {"city": value}),
+            ("post", f"{past_url}/attendance/", {"attended": [value], "mark_held": 1}),
+            ("post", f"{past_url}/attendance/walk-ins/", {"name": value, "city": value}),
+            ("post", f"{past_url}/minutes/materials/", {"title": value, "url": value}),
+            ("post", f"{upcoming_url}/edit/", form_data(capacity=value, region=value)),
+            ("post", "/round-tables/new/", form_data(seats_per_city=value, ends_at=value)),
+            (
+                "post",
+                "/round-tables/series/new/",
+                {"year": value, "regions": [value], "capacity": value},
+            ),
         ]
-        posts = [
-            (f"/round-tables/{upcoming.slug}/sign-up/", {"city": value}),
-            (f"/round-tables/{past.slug}/attendance/", {"attended": [value], "mark_held": 1}),
-            (f"/round-tables/{past.slug}/attendance/walk-ins/", {"name": value, "city": value}),
-            (f"/round-tables/{past.slug}/minutes/materials/", {"title": value, "url": value}),
-            (f"/round-tables/{upcoming.slug}/edit/", form_data(capacity=value, region=value)),
-            ("/round-tables/new/", form_data(seats_per_city=value, ends_at=value)),
-            ("/round-tables/series/new/", {"year": value, "regions": [value], "capacity": value}),
-        ]
-        return gets, posts
 
-    people = [None, make_coordinator(), member.user]
-    assert server_errors(client, people, hostile, requests) == []
+    users = [None, make_coordinator(), member.user]
+    assert server_errors(client, users, hostile, requests) == []
     assert RoundTable.objects.count() == 2 and Registration.objects.count() == 1
 
 

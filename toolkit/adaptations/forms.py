@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cities.common.forms import IdsField
 from plans.models import PROGRESS_FIELDS, TEXT_FIELDS, Decision, Entry, FocusArea, Plan, Progress
 from toolkit.adaptations.services import BulkAction, Choice
 
@@ -211,7 +212,7 @@ ENTRY_VALUES = ["decision", "decision_note", *TEXT_FIELDS, *PROGRESS_FIELDS]
 class BulkForm(forms.Form):
     """Several entries, chosen with check boxes, and one thing to do to all of them."""
 
-    entries = forms.ModelMultipleChoiceField(
+    entries = IdsField(
         label=_("Entries"),
         queryset=Entry.objects.none(),
         error_messages={"required": _("Choose at least one entry with its check box.")},

@@ -278,8 +278,15 @@ class GrantMeasuresUpdateView(PermissionRequiredMixin, View):
 
     permission_required = "toolkit.change_grantmeasure"
     template_name = "grant/grant_measures_form.html"
+    # One form per measure, never more: a tampered form count is refused, not rendered.
     formset_class = modelformset_factory(
-        GrantMeasure, form=GrantMeasureForm, extra=0, edit_only=True
+        GrantMeasure,
+        form=GrantMeasureForm,
+        extra=0,
+        edit_only=True,
+        max_num=len(GrantMeasure.Key),
+        absolute_max=len(GrantMeasure.Key),
+        validate_max=True,
     )
 
     def get(self, request):

@@ -285,6 +285,21 @@ def test_bulk_actions_from_the_check_boxes(client, world, plan):
     assert set(Entry.objects.filter(pk__in=ids).values_list("decision", flat=True)) == {"adopted"}
 
 
+def test_a_bulk_choice_of_an_id_too_large_for_the_database_changes_nothing(client, world, plan):
+    ids = [copy_of(plan, e).pk for e in world.entries[:2]]
+    _as(client, world.editor)
+
+    response = client.post(
+        url("entry-bulk", world),
+        {"entries": [*ids, "99999999999999999999"], "action": "adopted"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "“99999999999999999999” is not a valid value." in text(response)
+    assert "adopted" not in set(Entry.objects.filter(pk__in=ids).values_list("decision", flat=True))
+
+
 def test_an_editor_adds_an_entry_of_the_citys_own(client, world, plan):
     area = FocusArea.objects.get(plan=plan, origin=world.streets)
     response = _as(client, world.editor).post(

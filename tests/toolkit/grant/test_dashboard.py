@@ -250,18 +250,17 @@ def test_coordinators_change_a_target_and_every_page_follows(client, seeded):
     assert figure(client.get("/").content.decode(), "participating-cities") == ("0", "20")
 
 
+def one_measure_form(measure, **fields) -> dict:
+    """The measures' form with only `measure` in it, its other fields as given."""
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1"}
+    data |= {"form-0-id": measure.pk, "form-0-label": measure.label}
+    return data | {f"form-0-{name}": value for name, value in fields.items()}
+
+
 def test_a_grant_period_that_ends_before_it_starts_is_refused(client, seeded):
     client.force_login(make_coordinator())
     measure = GrantMeasure.objects.get(key="toolkit-downloads")
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": measure.pk,
-        "form-0-label": measure.label,
-        "form-0-target": "0",
-        "form-0-period_start": "2027-01-01",
-        "form-0-period_end": "2026-01-01",
-    }
+    data = one_measure_form(measure, target="0", period_start="2027-01-01", period_end="2026-01-01")
     response = client.post("/metrics/measures/", data)
     html = response.content.decode()
 
@@ -284,6 +283,24 @@ def test_a_tampered_form_cannot_add_a_measure(client, seeded):
     }
     client.post("/metrics/measures/", data)
     assert GrantMeasure.objects.count() == 3
+
+
+def test_a_tampered_form_count_is_refused_without_drawing_thousands_of_forms(client, seeded):
+    client.force_login(make_coordinator())
+    measure = GrantMeasure.objects.get(key="toolkit-downloads")
+    data = one_measure_form(
+        measure, target="70", period_start="2026-01-01", period_end="2026-12-31"
+    )
+    data["form-TOTAL_FORMS"] = "99999999999999999999"
+
+    response = client.post("/metrics/measures/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please submit at most 3 forms." in html
+    assert 'name="form-3-label"' not in html
+    measure.refresh_from_db()
+    assert measure.target == 50
 
 
 def test_the_dashboard_query_count_holds_at_10x_and_100x_data(client, activity):
@@ -316,16 +333,8 @@ def test_the_dashboard_query_count_holds_at_10x_and_100x_data(client, activity):
 def test_a_grant_period_far_in_the_future_is_refused_and_the_site_keeps_working(client, seeded):
     client.force_login(make_coordinator())
     measure = GrantMeasure.objects.get(key="toolkit-downloads")
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": measure.pk,
-        "form-0-label": measure.label,
-        "form-0-target": "50",
-        "form-0-period_start": "2026-01-01",
-        "form-0-period_end": "9999-12-31",
-    }
-    response = client.post("/metrics/measures/", data)
+    far = one_measure_form(measure, target="50", period_start="2026-01-01", period_end="9999-12-31")
+    response = client.post("/metrics/measures/", far)
 
     assert response.status_code == 400
     assert "Choose a period of ten years at most." in response.content.decode()
