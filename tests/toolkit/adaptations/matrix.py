@@ -39,7 +39,8 @@ NOT_THEIRS = expect(FORBIDDEN, anonymous=LOGIN)
 
 def setup(world):
     """The model plan; adaptations for cities A (draft) and C (published); model changes."""
-    model_plan_setup(world)
+    if not hasattr(world, "area"):  # the model plan's own setup may have run already
+        model_plan_setup(world)
     world.synced = make_entry(focus_area=world.area, title="Matrix synced policy")
     world.adaptation_a = services.adaptation_start(
         city=world.city_a, values={"title": "Matrix A plan"}, by=world.users["editor_a"]
