@@ -17,7 +17,7 @@ from huey.contrib.djhuey import HUEY
 from huey.storage import SqliteStorage
 
 
-def worker_run(now: datetime.datetime | None = None) -> int:
+def worker_run(now: datetime.datetime | None = None, *, limit: int | None = None) -> int:
     """Run the consumer's loops until nothing is left to do at `now`; returns the tasks run.
 
     As huey's scheduler does, the tasks due at `now` (huey's clock: UTC, naive) move from the
@@ -29,7 +29,7 @@ def worker_run(now: datetime.datetime | None = None) -> int:
         HUEY.enqueue(task)
     worker = Worker(HUEY, threading.Event(), default_delay=0.1, max_delay=0.1, backoff=1)
     ran = 0
-    while HUEY.pending_count():
+    while HUEY.pending_count() and (limit is None or ran < limit):
         worker.loop(now)
         ran += 1
     return ran
