@@ -157,7 +157,10 @@ else:
 HUEY |= {
     "immediate": False,  # djhuey's default follows DEBUG; the demo runs a real worker too
     "results": False,  # no task's return value is read
-    "consumer": {"workers": int(os.environ.get("DJANGO_QUEUE_WORKERS", "2")), "worker_type": "thread"},
+    "consumer": {
+        "workers": int(os.environ.get("DJANGO_QUEUE_WORKERS", "2")),
+        "worker_type": "thread",
+    },
 }
 # A change to a plan waits this many seconds before its packages are rebuilt, so a burst of
 # edits makes one build.

@@ -19,7 +19,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 from huey.contrib.djhuey import task
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -2,11 +2,14 @@
 
 import datetime
 
+import pytest
 from huey.contrib.djhuey import HUEY
 
 from roundtables.tasks import round_table_reminders
 from tests.factories import make_registration, make_round_table
 from tests.roundtables.test_reminders import in_days
+
+pytestmark = pytest.mark.django_db
 
 
 def due_at(hour: int, minute: int) -> list[str]:
@@ -15,9 +18,9 @@ def due_at(hour: int, minute: int) -> list[str]:
 
 
 def test_the_reminders_task_is_queued_every_hour_on_the_hour():
-    assert round_table_reminders.name in due_at(9, 0)
-    assert round_table_reminders.name in due_at(10, 0)
-    assert round_table_reminders.name not in due_at(10, 30)
+    assert round_table_reminders.s().name in due_at(9, 0)
+    assert round_table_reminders.s().name in due_at(10, 0)
+    assert round_table_reminders.s().name not in due_at(10, 30)
 
 
 def test_each_hourly_run_reminds_each_confirmed_seat_once(mailoutbox):

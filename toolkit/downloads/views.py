@@ -108,8 +108,6 @@ def package_send(request, spec, format: str):
             )
         except FileNotFoundError:
             continue
-    response = render(
-        request, "downloads/download_preparing.html", {"spec": spec}, status=503
-    )
+    response = render(request, "downloads/download_preparing.html", {"spec": spec}, status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -82,7 +82,9 @@ def test_a_burst_of_edits_is_built_once(queue, media):
     worker_run(rebuild_time())
     for number in range(20):
         entry.refresh_from_db()
-        entry_update(entry=entry, values={"title": f"Edit {number}"}, expected_version=entry.version)
+        entry_update(
+            entry=entry, values={"title": f"Edit {number}"}, expected_version=entry.version
+        )
     plan = Plan.objects.model_plan()
     files = [packages.built_path(spec, "pdf") for spec in toolkit_specs(plan)]
 
