@@ -20,7 +20,8 @@ help:
 	@echo "make test   set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff lint and format check, and the direction of imports (import-linter)"
 	@echo "make bench  load-test the main pages with wrk under gunicorn in production mode"
-	@echo "make serve  gunicorn in production mode (needs the production environment variables)"
+	@echo "make serve  gunicorn in production mode (needs the production environment variables;"
+	@echo "            run the task worker beside it: .venv/bin/python manage.py run_huey)"
 	@echo "make messages  extract new strings into the Spanish catalogues"
 
 $(VENV)/.installed: requirements-dev.txt
@@ -46,8 +47,15 @@ run: setup
 	$(DEMO_ENV) $(PY) manage.py load_seed_data
 	$(DEMO_ENV) $(PY) manage.py load_demo_data
 	$(DEMO_ENV) $(PY) manage.py build_packages
+	@# The task worker (package builds, mail, hourly reminders) runs beside the server and
+	@# stops with it.
+	$(DEMO_ENV) $(PY) manage.py run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Serves the site only. In production also run the task worker, with its scheduler (package
+# builds, mail with retries, the hourly reminders), as a service of its own beside gunicorn,
+# on the same environment (REDIS_URL shared by both):  $(PY) manage.py run_huey
 serve: setup
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --noinput

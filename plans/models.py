@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -639,6 +640,11 @@ def _bump_version(instance, save_kwargs: dict) -> None:
         save_kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
 
 
+# Sent by plan_touch with `plan_id`. The toolkit's downloads and adaptations rooms queue a
+# rebuild of the plan's packages on it: a signal, because they sit above this app's layer.
+plan_changed = Signal()
+
+
 def plan_touch(plan_id: int) -> None:
     """Bump a plan's revision marker, in the database, so concurrent changes all count.
 
@@ -649,6 +655,7 @@ def plan_touch(plan_id: int) -> None:
         revision=F("revision") + 1, content_changed_at=timezone.now()
     )
     cache.changed()
+    plan_changed.send(sender=Plan, plan_id=plan_id)
 
 
 class FullTextRankField(models.FloatField):

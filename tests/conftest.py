@@ -5,6 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from huey.contrib.djhuey import HUEY
+
+from tests.queue import queue  # noqa: F401 (a fixture for the tests about the queue)
 
 # Rows that data migrations create. A transactional test empties every table when it ends,
 # so the next one puts these back, through the migrations' own functions.
@@ -36,6 +39,19 @@ def _data_migration_rows(request):
         for module, function in DATA_MIGRATIONS:
             getattr(importlib.import_module(module), function)(_migrated_state_apps(), None)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_the_queue(settings):
+    # Every email goes through the site's queue backend and the mail task, as on the site; the
+    # task runs the moment it is queued (huey's immediate mode, see tests/queue.py) and
+    # delivers to Django's test outbox. Tests about the queue use the `queue` fixture.
+    settings.EMAIL_BACKEND = "cities.common.mail.QueuedEmailBackend"
+    settings.QUEUED_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    HUEY.immediate = True
+    HUEY.storage.flush_all()
+    yield
+    HUEY.storage.flush_all()
 
 
 @pytest.fixture(autouse=True)

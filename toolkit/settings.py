@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "csp",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Task queue (huey) --------------------------------------------------------------
+# Package builds, mail and the hourly reminders run on a worker: `manage.py run_huey`.
+# Redis in production (REDIS_URL); otherwise a SQLite file, so the demo needs nothing installed.
+
+QUEUE_FILE = Path(os.environ.get("DJANGO_QUEUE_FILE", BASE_DIR / "var" / "queue.sqlite3"))
+if os.environ.get("REDIS_URL"):
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "smartcity",
+        "connection": {"url": os.environ["REDIS_URL"]},
+    }
+else:
+    QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "smartcity", "filename": str(QUEUE_FILE)}
+HUEY |= {
+    "immediate": False,  # djhuey's default follows DEBUG; the demo runs a real worker too
+    "results": False,  # no task's return value is read
+    "consumer": {
+        "workers": int(os.environ.get("DJANGO_QUEUE_WORKERS", "2")),
+        "worker_type": "thread",
+    },
+}
+# A change to a plan waits this many seconds before its packages are rebuilt, so a burst of
+# edits makes one build.
+PACKAGES_REBUILD_DELAY = int(os.environ.get("DJANGO_PACKAGES_REBUILD_DELAY", "5"))
+
 # --- Cache ------------------------------------------------------------------------
 
 if os.environ.get("REDIS_URL"):
@@ -186,12 +213,17 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Smart City Collaborative <no-reply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = os.environ.get(
+# Every message goes through the task queue (below): a worker sends it through
+# QUEUED_EMAIL_BACKEND, and tries again later when the mail server is down or refuses it.
+EMAIL_BACKEND = "cities.common.mail.QueuedEmailBackend"
+QUEUED_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+QUEUED_EMAIL_RETRIES = int(os.environ.get("DJANGO_EMAIL_RETRIES", "12"))
+QUEUED_EMAIL_RETRY_DELAY = int(os.environ.get("DJANGO_EMAIL_RETRY_DELAY", "300"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

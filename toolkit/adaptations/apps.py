@@ -11,8 +11,11 @@ class AdaptationsConfig(AppConfig):
 
     def ready(self):
         from cities import participation, sections
-        from plans.models import published_condition
+        from plans.models import plan_changed, published_condition
         from toolkit.adaptations.reads import city_section
+        from toolkit.adaptations.tasks import adaptation_packages_queue
+
+        plan_changed.connect(adaptation_packages_queue, dispatch_uid="adaptation-packages")
 
         participation.register(
             participation.Level(

@@ -11,7 +11,11 @@ class DownloadsConfig(AppConfig):
 
     def ready(self):
         from cities import participation
+        from plans.models import plan_changed
+        from toolkit.downloads.tasks import toolkit_packages_queue
         from toolkit.models import downloaded_condition
+
+        plan_changed.connect(toolkit_packages_queue, dispatch_uid="toolkit-packages")
 
         participation.register(
             participation.Level(

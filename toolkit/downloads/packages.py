@@ -2,9 +2,11 @@
 
 A package is one scope of a plan (the whole toolkit, one focus area, or a city's
 adaptation) in one format. Its file name carries the plan's revision, so an
-unchanged plan never rebuilds and any change makes the next download build the
-new file. Builds write to a temporary file and rename it into place: a failed
-build leaves the previous package untouched.
+unchanged plan never rebuilds. Packages are built only by the worker (toolkit/downloads/tasks.py,
+queued when a plan changes) and by `build_packages`, never in a request: until the current
+revision's file is built, a download gets the previous revision's file, labelled with its
+revision. Builds write to a temporary file and rename it into place: a failed build leaves the
+previous package untouched.
 """
 
 import fcntl
@@ -84,15 +86,29 @@ def built_file(spec: PackageSpec, format: str) -> Path | None:
     return path if path.exists() else None
 
 
-def latest_size(spec: PackageSpec, format: str) -> tuple[int | None, bool]:
-    """The size of the package's newest file, and whether it is of the current revision."""
-    path = built_path(spec, format)
-    if path.exists():
-        return path.stat().st_size, True
-    older = list(package_root().glob(f"{_safe(spec.stem)}--*.{format}"))
-    if not older:
-        return None, False
-    return max(older, key=lambda path: path.stat().st_mtime).stat().st_size, False
+@dataclass(frozen=True)
+class BuiltFile:
+    """The file a download serves: the current revision's, or until it is built the previous."""
+
+    path: Path
+    revision: str
+    is_current: bool
+    size: int
+
+
+def package_latest(spec: PackageSpec, format: str) -> BuiltFile | None:
+    """The package's newest built file, or None when no revision of it has been built yet."""
+    current = built_path(spec, format)
+    prefix, suffix = f"{_safe(spec.stem)}--", f".{format}"
+    candidates = [current, *package_root().glob(f"{prefix}*{suffix}")]
+    for path in sorted(set(candidates), key=lambda path: path != current):
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # never built, or replaced by a newer build just now
+            continue
+        revision = path.name[len(prefix) : -len(suffix)]
+        return BuiltFile(path, revision, path == current, size)
+    return None
 
 
 def specs_build(specs: list[PackageSpec], formats: list[str] | None = None) -> int:
@@ -101,13 +117,13 @@ def specs_build(specs: list[PackageSpec], formats: list[str] | None = None) -> i
     for spec in specs:
         for format in formats or FORMATS:
             if built_file(spec, format) is None:
-                package_file(spec, format)
+                package_build(spec, format)
                 built += 1
     return built
 
 
-def package_file(spec: PackageSpec, format: str) -> Path:
-    """The package's file for the current revision, building it first if needed."""
+def package_build(spec: PackageSpec, format: str) -> Path:
+    """The package's file for the current revision, building it first if needed (worker only)."""
     path = built_path(spec, format)
     if path.exists():
         return path
@@ -126,7 +142,7 @@ def _build(spec: PackageSpec, format: str, path: Path) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             if format == "zip":
-                members = {fmt: package_file(spec, fmt) for fmt in _WRITERS}
+                members = {fmt: package_build(spec, fmt) for fmt in _WRITERS}
                 builders.write_zip(snapshot, out, members=members, stem=spec.stem)
             else:
                 (spec.writers or _WRITERS)[format](snapshot, out)
@@ -145,8 +161,8 @@ def _remove_older_revisions(spec: PackageSpec, format: str, *, keep: Path) -> No
                 old.unlink(missing_ok=True)
 
 
-def _file_range(path: Path, first: int, last: int, chunk: int = 64 * 1024):
-    with open(path, "rb") as file:
+def _file_range(file, first: int, last: int, chunk: int = 64 * 1024):
+    with file:
         file.seek(first)
         remaining = last - first + 1
         while remaining > 0:
@@ -179,19 +195,27 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def package_response(
-    request, spec: PackageSpec, format: str, path: Path, *, record: Callable[[], None]
+    request, spec: PackageSpec, format: str, built: BuiltFile, *, record: Callable[[], None]
 ) -> HttpResponse:
-    """Serve a built package; only a full GET counts as a download (HEAD and ranges do not)."""
-    size = path.stat().st_size
+    """Serve a built package; only a full GET counts as a download (HEAD and ranges do not).
+
+    The file may be of the previous revision while the current one is being built: the
+    X-Package-Revision header says which revision it is.
+    """
+    path, size = built.path, built.size
+    file = open(path, "rb")  # noqa: SIM115 (FileResponse closes it; opened first, as it may go)
     headers = {
         "Content-Type": FORMATS[format],
         "Content-Disposition": f'attachment; filename="{spec.download_name(format)}"',
         "Accept-Ranges": "bytes",
-        "ETag": f'"{_safe(spec.revision)}-{format}"',
+        "ETag": f'"{built.revision}-{format}"',
+        "X-Package-Revision": built.revision,
+        "X-Package-Current": "yes" if built.is_current else "no",
         "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
     }
     if request.method == "HEAD":
+        file.close()
         response = HttpResponse(headers=headers)
         response["Content-Length"] = str(size)
         return response
@@ -199,10 +223,11 @@ def package_response(
     if range_header:
         wanted = parse_range(range_header, size)
         if wanted is None:
+            file.close()
             return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
         first, last = wanted
         response = StreamingHttpResponse(
-            _file_range(path, first, last), status=206, headers=headers
+            _file_range(file, first, last), status=206, headers=headers
         )
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
@@ -210,7 +235,7 @@ def package_response(
     record()
     # FileResponse streams the file in chunks and closes it when the response ends.
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115
+        file,
         as_attachment=True,
         filename=spec.download_name(format),
         content_type=FORMATS[format],

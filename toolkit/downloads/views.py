@@ -1,6 +1,5 @@
 """The downloads page and the download itself, for the model plan's packages."""
 
-import logging
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -11,19 +10,13 @@ from django.views.generic import TemplateView
 
 from plans.models import Plan
 from toolkit.downloads.counting import download_record
-from toolkit.downloads.packages import (
-    FORMAT_NAMES,
-    FORMATS,
-    PackageBuildError,
-    latest_size,
-    package_file,
-    package_response,
-)
+from toolkit.downloads.packages import FORMAT_NAMES, FORMATS, package_latest, package_response
 from toolkit.downloads.snapshots import toolkit_specs
 from toolkit.grant import metrics
 from toolkit.models import DownloadEvent
 
-logger = logging.getLogger(__name__)
+# Seconds a visitor is asked to wait when no revision of a package has been built yet.
+RETRY_AFTER = 30
 
 
 @dataclass
@@ -32,6 +25,7 @@ class FormatRow:
     name: str
     size: int | None
     size_is_current: bool
+    revision: str | None  # of the file a download gets now
     unique: int
     total: int
 
@@ -62,20 +56,22 @@ class DownloadsView(TemplateView):
         for spec in specs:
             rows = []
             for format in FORMATS:
-                size, current = latest_size(spec, format)
+                built = package_latest(spec, format)
                 count = counts.get((spec.key, format), {"unique": 0, "total": 0})
                 rows.append(
                     FormatRow(
                         format=format,
                         name=FORMAT_NAMES[format],
-                        size=size,
-                        size_is_current=current,
+                        size=built.size if built else None,
+                        size_is_current=bool(built and built.is_current),
+                        revision=built.revision if built else None,
                         unique=count["unique"],
                         total=count["total"],
                     )
                 )
             packages.append((spec, rows))
-        context.update(plan=plan, packages=packages)
+        preparing = any(not row.size_is_current for _spec, rows in packages for row in rows)
+        context.update(plan=plan, packages=packages, preparing=preparing)
         return context
 
 
@@ -92,16 +88,26 @@ def package_download(request, scope: str, format: str):
 
 
 def package_send(request, spec, format: str):
-    """Send one format of a package, built first if needed; a full GET is recorded."""
-    try:
-        path = package_file(spec, format)
-    except PackageBuildError:
-        logger.exception("Building %s (%s) failed", spec.key, format)
-        return render(request, "downloads/download_failed.html", {"spec": spec}, status=503)
-    return package_response(
-        request,
-        spec,
-        format,
-        path,
-        record=lambda: download_record(request=request, package=spec.key, format=format),
-    )
+    """Send one format of a package as it is built; a full GET is recorded. Never builds.
+
+    Until the worker has built the current revision, the previous revision's file is sent
+    (its revision in the X-Package-Revision header); with no file at all, a 503 page says the
+    package is being prepared and when to try again.
+    """
+    for _attempt in range(2):  # a new build may replace the old file between look and open
+        built = package_latest(spec, format)
+        if built is None:
+            break
+        try:
+            return package_response(
+                request,
+                spec,
+                format,
+                built,
+                record=lambda: download_record(request=request, package=spec.key, format=format),
+            )
+        except FileNotFoundError:
+            continue
+    response = render(request, "downloads/download_preparing.html", {"spec": spec}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response

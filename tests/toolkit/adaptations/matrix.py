@@ -13,6 +13,7 @@ from tests.factories import make_city, make_entry, make_membership
 from tests.matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, REFUSED, Case, expect
 from tests.plans.matrix import setup as model_plan_setup
 from toolkit.adaptations import services
+from toolkit.adaptations.tasks import adaptation_packages_build
 
 EVERYONE = expect(OK, anonymous=OK)
 NOBODY = expect(NOT_FOUND, anonymous=NOT_FOUND)
@@ -67,6 +68,9 @@ def setup(world):
         expected_version=world.synced.version,
     )
     world.added = make_entry(focus_area=world.area, title="Matrix new policy")
+    # The adaptations' files, as the worker builds them after a change.
+    for plan in (world.adaptation_a, world.adaptation_c):
+        adaptation_packages_build.call_local(plan.pk)
 
 
 def city(world, name="a"):

@@ -16,6 +16,7 @@ from tests.factories import make_city, make_membership, make_region, make_user
 from tests.querycount import assert_constant_queries
 from tests.toolkit.adaptations.world import copy_of, decide, model_edit
 from toolkit.adaptations import services
+from toolkit.adaptations.tasks import adaptation_packages_build
 from toolkit.models import DownloadEvent
 
 pytestmark = pytest.mark.django_db
@@ -530,6 +531,7 @@ def test_the_pages_speak_spanish(client, world, plan):
 def test_exports_carry_the_decisions_and_count_apart_from_the_toolkit(client, world, plan):
     _decide_some(world, plan)
     services.adaptation_publish(plan=plan, by=world.lead)
+    adaptation_packages_build.call_local(plan.pk)  # as the worker does after the change
     download = reverse(
         "adaptations:adaptation-download", kwargs={"city": world.city.slug, "format": "json"}
     )
