@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 # Rows that data migrations create. A transactional test empties every table when it ends,
 # so the next one puts these back, through the migrations' own functions.
@@ -44,6 +45,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request to /es/... leaves Spanish active in the thread: each test starts in the default.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -504,7 +504,7 @@ def test_the_city_page_shows_the_published_adaptation_with_its_progress(client, 
 def test_the_pages_speak_spanish(client, world, plan):
     _decide_some(world, plan)
     services.adaptation_publish(plan=plan, by=world.lead)
-    page = text(client.get(url("adaptation-detail", world), HTTP_ACCEPT_LANGUAGE="es"))
+    page = text(client.get("/es" + url("adaptation-detail", world)))
     assert "Progreso de todo el plan" in page
     assert "Adoptada tal cual: 2" in page
 
