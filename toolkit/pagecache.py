@@ -8,7 +8,8 @@ the page again. Nothing needs deleting and nothing is ever stale.
 
 Only what is surely the same for everyone is kept: a GET (or HEAD, served from the GET's
 entry) from someone who carries no session and no messages cookie, answered with a 200 that
-is not streamed, sets no cookie (a CSRF token sets one) and does not say it is private.
+is not streamed nor a file to download (downloads are counted by their view, every time),
+sets no cookie (a CSRF token sets one) and does not say it is private.
 Such a response carries `Vary: Cookie` (the header reads the session to show "Sign in"), and
 rightly so for a proxy: a visitor with a session sees another page. Here a request that carries
 a session or messages cookie never reaches the cache, which is what that Vary asks.
@@ -57,6 +58,8 @@ def is_keepable(response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
+        # A file to download is counted by its view, every time.
+        and not response.has_header("Content-Disposition")
         and not response.cookies
         and "private" not in control
         and "no-store" not in control
