@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from tests.queue import queue  # noqa: F401 (a fixture for the tests about the queue)
@@ -60,6 +61,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request to /es/... leaves Spanish active in the thread: each test starts in the default.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

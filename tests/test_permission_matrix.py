@@ -37,9 +37,9 @@ PUBLIC = {
     "roundtables:roundtable-detail",
 }
 
-# Not ours: Django's admin, allauth's account pages, the language switch, static files.
-SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
-SKIPPED_MODULES = ("allauth", "django.contrib.admin", "django.views.i18n", "django.views.static")
+# Not ours: Django's admin, allauth's account pages, static files.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/")
+SKIPPED_MODULES = ("allauth", "django.contrib.admin", "django.views.static")
 OUR_APPS = ("toolkit", "cities", "plans", "roundtables")
 
 # Every tests/<app>/matrix.py, and those of the rooms within an app (tests/toolkit/adaptations/).

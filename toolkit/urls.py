@@ -1,12 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from toolkit import views
 
+# Machine-facing and staff-only addresses stay the same in every language.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+# The language is in the address: English at /..., Spanish at /es/..., so a page is the same
+# for every visitor who asks for that address (and can be cached whole, see pagecache.py).
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
     path("about/", TemplateView.as_view(template_name="toolkit/about.html"), name="about"),
     path("privacy/", TemplateView.as_view(template_name="toolkit/privacy.html"), name="privacy"),
     path(
@@ -22,6 +30,5 @@ urlpatterns = [
     path("cities/", include("cities.urls")),
     path("round-tables/", include("roundtables.urls")),
     path("accounts/", include("toolkit.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

@@ -684,7 +684,7 @@ def test_removing_a_domain_of_another_city_is_a_404(coordinator_client):
 
 
 def test_the_directory_renders_in_spanish(client, county):
-    html = client.get("/cities/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = client.get("/es/cities/").content.decode()
     assert "0 de 88 ciudades registradas" in html
     assert "Nombre de la ciudad" in html
 

@@ -38,7 +38,7 @@ def test_a_visitor_signs_up_confirms_signs_in_switches_to_spanish_and_signs_out(
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    page.get_by_role("button", name="Español").click()
+    page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
 

@@ -161,5 +161,5 @@ def test_west_hollywood_adapts_publishes_and_takes_an_update_from_the_model(
 
     # And in Spanish.
     page.goto(adaptation_url)
-    page.get_by_role("button", name="Español").click()
+    page.get_by_role("link", name="Español").click()
     expect(page.get_by_role("heading", name="Progreso de todo el plan")).to_be_visible()

@@ -101,9 +101,9 @@ def test_a_lead_on_the_citys_domain_approves_a_colleague_and_makes_them_editor(
     # The directory counts the city, in English and in Spanish.
     page.goto("/cities/")
     expect(page.get_by_text("1 of 88 cities registered")).to_be_visible()
-    page.get_by_role("button", name="Español").click()
+    page.get_by_role("link", name="Español").click()
     expect(page.get_by_text("1 de 88 ciudades registradas")).to_be_visible()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     sign_out()
 
     # 3. An outsider cannot reach the lead's pages.

@@ -122,9 +122,9 @@ def test_a_year_of_round_tables_fills_up_moves_the_waitlist_and_counts_once_held
     expect(held).to_contain_text("1 of 2")
 
     # The same pages in Spanish.
-    page.get_by_role("button", name="Español").click()
+    page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    page.goto("/round-tables/")
+    page.goto("/es/round-tables/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mesas redondas")
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", name="Ciudades que asistieron")).to_be_visible()

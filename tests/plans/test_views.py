@@ -478,7 +478,7 @@ def test_a_button_with_a_bad_next_value_goes_back_to_its_own_page(
 
 
 def test_the_toolkit_pages_speak_spanish(client, toolkit):
-    page = text(client.get(LIST, {"tag": "hovercraft"}, HTTP_ACCEPT_LANGUAGE="es"))
+    page = text(client.get("/es" + LIST, {"tag": "hovercraft"}))
     assert "Explorar el kit de herramientas" in page
     assert "Ninguna entrada tiene la etiqueta “hovercraft”." in page
 

@@ -119,9 +119,8 @@ def test_a_reminder_is_written_in_the_language_the_person_signed_up_in(client, m
     membership = make_membership()
     client.force_login(membership.user)
     client.post(
-        f"/round-tables/{soon.slug}/sign-up/",
+        f"/es/round-tables/{soon.slug}/sign-up/",
         {"city": membership.city.pk},
-        HTTP_ACCEPT_LANGUAGE="es",
     )
     english = make_registration(round_table=soon)
     mailoutbox.clear()
