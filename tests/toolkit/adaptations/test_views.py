@@ -660,7 +660,7 @@ def test_each_editor_s_bulk_form_from_the_kept_page_carries_a_token_that_works(w
         client.force_login(person)
         client.get(url("adaptation-detail", world))  # the second load comes from the cache
     for client in (lead, editor):
-        html = text(client.get(url("adaptation-detail", world)))
+        html = client.get(url("adaptation-detail", world)).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         ids = [copy_of(plan, world.entries[0]).pk]
         response = client.post(
