@@ -1,8 +1,9 @@
-"""Data and a session for benchmarking the grant dashboard at scale.
+"""Data and sessions for benchmarking the grant dashboard at scale and the signed-in pages.
 
 `make bench` fills the database with BENCH_DOWNLOAD_EVENTS download events (100,000 by
 default) spread over the last year and over the cities, then loads the public dashboard
-and the grant staff's dashboard (with its per-city table) like any other page.
+and the grant staff's dashboard (with its per-city table) like any other page. It signs in
+by making a session directly, so no password hashing is measured.
 """
 
 import os
@@ -40,20 +41,21 @@ DownloadEvent.objects.bulk_create(batch)
 print(DownloadEvent.objects.count())
 """
 
-GRANT_STAFF_SESSION = """
+SESSION = """
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from toolkit.models import User
-user, _ = User.objects.get_or_create(email="bench.grant.staff@example.org")
-user.groups.add(Group.objects.get(name="Grant staff"))
+user, _ = User.objects.get_or_create(email={email!r})
+if {group!r}:
+    user.groups.add(Group.objects.get(name={group!r}))
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.save()
-print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+print(f"{{settings.SESSION_COOKIE_NAME}}={{session.session_key}}")
 """
 
 
@@ -73,5 +75,15 @@ def seed_download_events(python: str, root: Path, env: dict) -> int:
     return int(_shell(python, root, env, SEED_EVENTS.format(count=EVENTS)))
 
 
+def session_cookie(python: str, root: Path, env: dict, email: str, group: str = "") -> str:
+    """A session cookie for `email` (made if missing, and added to `group` if one is named)."""
+    return _shell(python, root, env, SESSION.format(email=email, group=group))
+
+
 def grant_staff_cookie(python: str, root: Path, env: dict) -> str:
-    return _shell(python, root, env, GRANT_STAFF_SESSION)
+    return session_cookie(python, root, env, "bench.grant.staff@example.org", "Grant staff")
+
+
+def city_lead_cookie(python: str, root: Path, env: dict) -> str:
+    """The demo's lead of West Hollywood, whose city has a published adaptation."""
+    return session_cookie(python, root, env, "lead@weho.demo.example")

@@ -113,3 +113,54 @@ def exact_downloads(url: str, *, total: int = 1000, clients: int = 32) -> dict:
         "seconds": seconds,
         "rps": len(statuses) / seconds,
     }
+
+
+CHANGE_THE_PLAN = """
+from plans.models import Entry, Plan
+from plans.services import entry_update
+entry = Entry.objects.filter(plan=Plan.objects.model_plan()).order_by("pk").first()
+entry_update(
+    entry=entry,
+    values={"summary": entry.summary.rstrip(" .") + f". (Benchmark change {round}.)"},
+    expected_version=entry.version,
+)
+print(entry.pk)
+"""
+
+
+def first_downloads_after_change(
+    python: str, root: Path, env: dict, url: str, *, rounds: int = 5
+) -> dict:
+    """Change the model plan through its service, then time the very next download; `rounds` times.
+
+    The change runs in its own process, as a coordinator's edit would in another request; the
+    download is a full GET, so it is counted like any visitor's.
+    """
+    import urllib.request
+
+    seconds, statuses = [], []
+    for number in range(rounds):
+        subprocess.run(
+            [python, "manage.py", "shell", "-c", CHANGE_THE_PLAN.replace("{round}", str(number))],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                response.read()
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+        seconds.append(time.monotonic() - started)
+    ordered = sorted(seconds)
+    return {
+        "rounds": rounds,
+        "seconds": seconds,
+        "statuses": statuses,
+        # With a handful of rounds the 95th percentile is the slowest but none.
+        "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000,
+        "max_ms": ordered[-1] * 1000,
+    }

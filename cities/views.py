@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from cities import participation, permissions, sections, services
+from cities.common import cache
 from cities.common.errors import show_in_messages, show_on_form
 from cities.common.redirects import redirect_next
 from cities.common.views import RequiresMixin
@@ -107,6 +108,13 @@ class CityDetailView(DetailView):
             City.objects.select_related("primary_region").prefetch_related("regions"), met=True
         )
 
+    def get_object(self, queryset=None):
+        # The city with its regions and participation, kept until the content changes.
+        return cache.cached(
+            ("cities:city-page", self.kwargs["slug"]),
+            lambda: super(CityDetailView, self).get_object(),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
@@ -116,7 +124,11 @@ class CityDetailView(DetailView):
         context["participation_rule"] = participation.RULE
         context["slots"] = sections.slots(city, user)
         context["membership"] = (
-            Membership.objects.open().filter(user=user, city=city).first()
+            cache.cached(
+                ("cities:open-membership", user.pk, city.pk),
+                # In a tuple, so that having none is kept too.
+                lambda: (Membership.objects.open().filter(user=user, city=city).first(),),
+            )[0]
             if user.is_authenticated
             else None
         )

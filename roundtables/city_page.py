@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from cities.common import cache
 from roundtables.models import Registration, RoundTable, WalkIn
 
 # A city page lists the latest and the next few; the round tables page has the rest.
@@ -12,8 +13,18 @@ UPCOMING_SHOWN = 5
 
 def city_section(city, user) -> dict:
     """Held round tables the city's people attended (with every city that attended each)
-    and the next ones open to its subregions. Three queries, whatever the data."""
+    and the next ones open to its subregions. Kept until the content changes or one of the
+    upcoming ones ends; three queries, whatever the data, when drawn again."""
     now = timezone.now()
+    section = cache.cached(
+        ("roundtables:city-section", city.pk),
+        lambda: _drawn(city, now),
+        fresh=lambda section: section["until"] is None or now <= section["until"],
+    )
+    return {**section, "now": now}
+
+
+def _drawn(city, now) -> dict:
     came = Exists(Registration.objects.filter(round_table=OuterRef("pk"), city=city, attended=True))
     walked_in = Exists(WalkIn.objects.filter(round_table=OuterRef("pk"), city=city))
     attended = list(
@@ -32,7 +43,9 @@ def city_section(city, user) -> dict:
         .filter(status=RoundTable.Status.SCHEDULED)
         .upcoming(now)[:UPCOMING_SHOWN]
     )
-    return {"attended": attended, "upcoming": upcoming, "now": now}
+    # The list changes without a write when the first of them ends.
+    until = min((round_table.ends_at for round_table in upcoming), default=None)
+    return {"attended": attended, "upcoming": upcoming, "until": until}
 
 
 def _attending_cities(round_tables: list[RoundTable]) -> dict[int, list[tuple[str, str]]]:

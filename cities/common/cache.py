@@ -93,12 +93,21 @@ def key(*parts: Any, reads: tuple[str, ...] = (CONTENT,)) -> str:
 
 
 def cached(
-    parts: tuple, compute: Callable[[], Any], *, reads: tuple[str, ...] = (CONTENT,), timeout=3600
+    parts: tuple,
+    compute: Callable[[], Any],
+    *,
+    reads: tuple[str, ...] = (CONTENT,),
+    timeout=3600,
+    fresh: Callable[[Any], bool] | None = None,
 ) -> Any:
-    """`compute()`, kept until what it reads changes (`timeout` is only a backstop)."""
+    """`compute()`, kept until what it reads changes (`timeout` is only a backstop).
+
+    `fresh(value)`, when given, says whether a kept value still holds: for what the clock
+    changes without a write (a round table that has just ended), it is computed again.
+    """
     name = key(*parts, reads=reads)
     found = cache.get(name)
-    if found is None:
+    if found is None or (fresh is not None and not fresh(found)):
         found = compute()
         cache.set(name, found, timeout)
     return found

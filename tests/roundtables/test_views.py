@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import time
 import zoneinfo
 
 import pytest
@@ -238,6 +239,29 @@ def test_a_city_page_lists_the_round_tables_it_attended_and_those_coming_in_its_
     assert "Westside next quarter" in upcoming and "County-wide summit" in upcoming
     assert "Gateway next quarter" not in upcoming and "Called off" not in upcoming
     assert "Nobody from" in html_of(client.get(downey.get_absolute_url()))
+
+
+def test_a_round_table_leaves_a_city_page_s_upcoming_list_once_it_ends_with_nothing_saved(
+    client,
+):
+    westside = make_region(name="Westside")
+    weho = make_city(name="West Hollywood", region=westside)
+    ending = timezone.now() + datetime.timedelta(seconds=2)
+    make_round_table(
+        title="Westside wrap-up",
+        region=westside,
+        starts_at=ending - datetime.timedelta(hours=1),
+        ends_at=ending,
+    )
+    make_round_table(title="Westside next quarter", region=westside)
+
+    upcoming = html_of(client.get(weho.get_absolute_url())).split("city-round-tables-upcoming")[1]
+    assert "Westside wrap-up" in upcoming and "Westside next quarter" in upcoming
+    while timezone.now() <= ending:  # the clock moves; no row changes
+        time.sleep(0.2)
+
+    upcoming = html_of(client.get(weho.get_absolute_url())).split("city-round-tables-upcoming")[1]
+    assert "Westside wrap-up" not in upcoming and "Westside next quarter" in upcoming
 
 
 def test_a_round_table_that_does_not_exist_is_a_404(client):

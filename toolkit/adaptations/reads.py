@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cities.common import cache
 from cities.common.numbers import percent
 from plans.models import Decision, Entry, FocusArea, ModelUpdateDismissal, Plan, Progress, Status
 from plans.revisions import FieldChange
@@ -371,8 +372,14 @@ def city_section(city, user) -> dict | None:
     """The city page's "adaptation" slot: its adaptation for those who may see it (two queries).
 
     An editor or lead of a city without one is offered to start it; anyone else sees nothing.
+    The adaptation and its progress are kept until the content changes.
     """
-    plan = adaptation_of(city)
+
+    def drawn():
+        plan = adaptation_of(city)
+        return plan, plan and progress_rollup(plan).whole
+
+    plan, whole = cache.cached(("adaptations:city-section", city.pk), drawn)
     if plan is None:
         return (
             {"plan": None, "can_start": True}
@@ -383,6 +390,6 @@ def city_section(city, user) -> dict | None:
         return None
     return {
         "plan": plan,
-        "rollup": progress_rollup(plan).whole,
+        "rollup": whole,
         "can_edit": permissions.can_edit_adaptation(user, plan),
     }

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -72,15 +73,24 @@ class AdaptationMixin(RequiresMixin):
     requires = staticmethod(permissions.can_see_adaptation)
 
     @cached_property
+    def _city_and_plan(self) -> tuple[City, Plan | None]:
+        def find():
+            city = get_object_or_404(City, slug=self.kwargs["city"])
+            return city, Plan.objects.adaptations().filter(city=city).first()
+
+        # Read on every page of the room: kept until the content changes.
+        city, plan = cache.cached(("adaptations:city-and-plan", self.kwargs["city"]), find)
+        if plan is not None:
+            plan.city = city
+        return city, plan
+
+    @cached_property
     def city(self) -> City:
-        return get_object_or_404(City, slug=self.kwargs["city"])
+        return self._city_and_plan[0]
 
     @cached_property
     def plan(self) -> Plan | None:
-        plan = Plan.objects.adaptations().filter(city=self.city).first()
-        if plan is not None:
-            plan.city = self.city
-        return plan
+        return self._city_and_plan[1]
 
     def permission_objects(self) -> tuple:
         if self.plan is None or not permissions.can_see_adaptation(self.request.user, self.plan):
@@ -166,11 +176,15 @@ def _areas_with_entries(plan: Plan):
     return [(area, by_area[area.pk]) for area in areas]
 
 
+# Where the request's CSRF token goes in a body kept for everyone who can edit.
+_TOKEN = "csrf-token-of-the-request-f3c1b2"
+
+
 class CachedBodyMixin:
     """A page whose body is drawn from the adaptation alone: kept until the content changes.
 
-    When the body holds forms (`body_has_forms`), those who can edit get theirs drawn for each
-    request: it carries their forms' tokens.
+    When the body holds forms (`body_has_forms`), it is kept apart for those who can edit,
+    with a stand-in for the forms' token that each request replaces with its own.
     """
 
     body_template: str
@@ -181,16 +195,19 @@ class CachedBodyMixin:
 
     def render_body(self, context) -> str:
         return render_to_string(
-            self.body_template, {**context, **self.body_context()}, request=self.request
+            self.body_template,
+            {**context, **self.body_context(), "csrf_token": _TOKEN},
+            request=self.request,
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.body_has_forms and self.can_edit:
-            context["body"] = mark_safe(self.render_body(context))
-        else:
-            parts = (self.body_template, self.plan.pk, get_language())
-            context["body"] = mark_safe(cache.cached(parts, lambda: self.render_body(context)))
+        editing = self.body_has_forms and self.can_edit
+        parts = (self.body_template, self.plan.pk, get_language(), editing)
+        body = cache.cached(parts, lambda: self.render_body(context))
+        if editing:
+            body = body.replace(_TOKEN, str(get_token(self.request)))
+        context["body"] = mark_safe(body)
         return context
 
 
@@ -204,7 +221,12 @@ class AdaptationDetailView(CachedBodyMixin, AdaptationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            updates=pending_update_count(self.plan) if self.can_edit else 0,
+            updates=cache.cached(
+                ("adaptations:pending-updates", self.plan.pk),
+                lambda: pending_update_count(self.plan),
+            )
+            if self.can_edit
+            else 0,
             last_change=self.plan.content_changed_at or self.plan.updated_at,
         )
         return context

@@ -8,7 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
@@ -58,37 +61,57 @@ class MetricsDashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         chosen, form = chosen_period(self.request)
         period = chosen or metrics.grant_period()
-
-        def cached(name, compute):
-            return metrics.cached(name, period, compute)
-
-        figures = metrics.cached("figures", chosen, lambda: metrics.grant_figures(chosen))
-        funnel = cached("funnel", lambda: metrics.participation_funnel(period))
-        regions = cached("regions", lambda: metrics.participation_by_subregion(period))
-        trend = cached("trend", lambda: metrics.monthly_trend(period))
-        month_labels = [dateformat.format(month.month, "M y") for month in trend]
+        grant_staff = is_grant_staff(self.request.user)
+        # The figures are the same for everyone in a period and language: drawn once, kept
+        # until content or downloads change, so an unchanged dashboard costs a few cache reads.
+        figures_html = metrics.cached(
+            ("page", chosen, grant_staff, get_language()),
+            period,
+            lambda: render_to_string(
+                "grant/includes/_dashboard_figures.html",
+                self.figures_context(period, chosen, grant_staff),
+                request=self.request,
+            ),
+        )
         context.update(
             period=period,
             period_form=form,
-            grant_staff=is_grant_staff(self.request.user),
+            grant_staff=grant_staff,
             can_edit_measures=self.request.user.has_perm("toolkit.change_grantmeasure"),
-            figures=figures,
-            downloads=next(f.extra for f in figures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS)
+            chosen=chosen,
+            computed_at=timezone.now(),
+            export_tables=EXPORT_LABELS,
+            figures_html=mark_safe(figures_html),
+        )
+        return context
+
+    def figures_context(self, period, chosen, grant_staff: bool) -> dict:
+        figures = metrics.grant_figures(chosen)
+        funnel = metrics.participation_funnel(period)
+        regions = metrics.participation_by_subregion(period)
+        trend = metrics.monthly_trend(period)
+        month_labels = [dateformat.format(month.month, "M y") for month in trend]
+        context = {
+            "grant_staff": grant_staff,
+            "figures": figures,
+            "downloads": next(
+                f.extra for f in figures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS
+            )
             if figures
             else {"unique": 0, "human_total": 0, "raw_total": 0},
-            funnel=funnel,
-            funnel_chart=charts.horizontal_bars(
+            "funnel": funnel,
+            "funnel_chart": charts.horizontal_bars(
                 [(str(s.label), s.cities, s.of, f"{s.cities} ({s.percent}%)") for s in funnel]
             ),
-            regions=regions,
-            regions_chart=charts.horizontal_bars(
+            "regions": regions,
+            "regions_chart": charts.horizontal_bars(
                 [
                     (r.region.name, r.registered, r.cities, f"{r.registered}/{r.cities}")
                     for r in regions
                 ]
             ),
-            trend=trend,
-            trend_charts=[
+            "trend": trend,
+            "trend_charts": [
                 (
                     "trend-downloads",
                     _("Toolkit downloads per month"),
@@ -111,14 +134,11 @@ class MetricsDashboardView(TemplateView):
                     ),
                 ),
             ],
-            chosen=chosen,
-            computed_at=timezone.now(),
-            export_tables=EXPORT_LABELS,
-        )
-        if context["grant_staff"]:
-            cities = cached("cities", lambda: list(metrics.city_table(period)))
+        }
+        if grant_staff:
             context["city_rows"] = [
-                (city, _progress_text(city), participation.state_label(city)) for city in cities
+                (city, _progress_text(city), participation.state_label(city))
+                for city in metrics.city_table(period)
             ]
         return context
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -668,6 +669,24 @@ def test_a_visitor_gets_the_adaptation_page_from_the_cache_until_it_changes(clie
     assert len(queries) == 0  # the whole page, kept (toolkit/pagecache.py)
     decide(copy_of(plan, world.entries[0]), by=world.editor, decision=Decision.ADOPTED)
     assert "Adopted as it is: 1" in text(client.get(url("adaptation-detail", world)))
+
+
+def test_each_editor_s_bulk_form_from_the_kept_page_carries_a_token_that_works(world, plan):
+    lead, editor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client, person in ((lead, world.lead), (editor, world.editor)):
+        client.force_login(person)
+        client.get(url("adaptation-detail", world))  # the second load comes from the cache
+    for client in (lead, editor):
+        html = client.get(url("adaptation-detail", world)).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        ids = [copy_of(plan, world.entries[0]).pk]
+        response = client.post(
+            url("entry-bulk", world),
+            {"entries": ids, "action": "adopted", "csrfmiddlewaretoken": token},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "Adopted as it is: 1" in text(response)
 
 
 def test_the_adoption_figures_on_an_entry_page_run_a_constant_number_of_queries(

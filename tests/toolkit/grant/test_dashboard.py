@@ -398,6 +398,23 @@ def test_cached_figures_change_the_moment_the_data_does(client, activity):
     assert figure(client.get("/metrics/").content.decode(), "round-tables-held") == ("2", "2")
 
 
+def test_grant_staff_see_a_city_s_new_download_in_its_row_at_once(client, activity):
+    client.force_login(make_grant_staff())
+    weho = activity["west_hollywood"]
+
+    def downloads_of_west_hollywood():
+        html = client.get("/metrics/").content.decode()
+        row = re.search(r"West Hollywood</a></th>(.*?)</tr>", html, re.S).group(1)
+        return int(re.search(r'data-label="Toolkit downloads">(\d+)<', row).group(1))
+
+    before = downloads_of_west_hollywood()
+    assert downloads_of_west_hollywood() == before  # drawn from the cache, unchanged
+    DownloadEvent.objects.create(
+        package="toolkit", format="pdf", visitor_key="new", unique_key="new", city=weho
+    )
+    assert downloads_of_west_hollywood() == before + 1
+
+
 def test_a_download_shows_on_the_downloads_page_at_once(client, activity):
     html = client.get("/toolkit/downloads/").content.decode()
     whole = html.split('id="package-whole"', 1)[1]
