@@ -462,3 +462,21 @@ class Material(models.Model):
     @property
     def is_file(self) -> bool:
         return bool(self.file)
+
+
+def round_table_moments() -> list:
+    """The moments still ahead when a round table starts, ends or closes its sign-ups, sorted.
+
+    Pages that list round tables change at these moments without any write (see
+    toolkit/pagecache.py).
+    """
+    now = timezone.now()
+    rows = RoundTable.objects.exclude(status=RoundTable.Status.CANCELLED).filter(ends_at__gt=now)
+    moments = set()
+    for starts_at, ends_at, deadline in rows.values_list(
+        "starts_at", "ends_at", "registration_deadline"
+    ):
+        moments.update(
+            moment for moment in (starts_at, ends_at, deadline) if moment and moment > now
+        )
+    return sorted(moments)

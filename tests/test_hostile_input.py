@@ -51,10 +51,13 @@ from django.urls import (
 )
 
 from cities.models import City
+from plans.models import Plan
 from tests import hostile
 from tests.factories import PASSWORD
 from tests.matrix import OK, ROLES, build_world
 from tests.test_permission_matrix import CASES, MATRICES, OUR_APPS
+from toolkit.downloads.packages import specs_build
+from toolkit.downloads.snapshots import toolkit_specs
 
 # Not ours to play: Django's admin, static and media files.
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
@@ -210,6 +213,9 @@ def build_everything():
     for module in MATRICES.values():
         if hasattr(module, "setup"):
             module.setup(world)
+    # The worker has built the model plan's packages, as after any change on the site (a
+    # download that finds none answers "being prepared", a 503 by design).
+    specs_build(toolkit_specs(Plan.objects.model_plan()))
     return world
 
 

@@ -21,10 +21,12 @@ other response says `private, no-store` (signed-in pages, the grant staff's dash
 exports, forms, messages), unless its view chose otherwise for an anonymous visitor.
 """
 
+import bisect
+
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as django_cache
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -32,6 +34,7 @@ from django.utils.cache import (
 )
 
 from cities.common import cache
+from roundtables.models import round_table_moments
 
 # A backstop only: a page is dropped as soon as the content changes (a new generation).
 TIMEOUT = 24 * 3600
@@ -46,10 +49,23 @@ def is_anonymous(request) -> bool:
     )
 
 
+def _clock() -> tuple:
+    """What the clock alone changes on a page: the day, and the round-table moments passed.
+
+    A round table that starts or ends, or whose sign-ups close, moves between "upcoming" and
+    "past" with no write to the database. The moments still ahead are read once per content
+    generation; a page is kept under how many of them have passed, so it is drawn again the
+    moment one does.
+    """
+    moments = cache.cached(("round-table-moments",), round_table_moments)
+    now = timezone.now()
+    return timezone.localdate(now), bisect.bisect_right(moments, now)
+
+
 def page_key(request) -> str:
     """The page's cache key: its full address and language, under the current generations."""
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    return cache.key("page", request.build_absolute_uri(), language, reads=_READS)
+    return cache.key("page", request.build_absolute_uri(), language, *_clock(), reads=_READS)
 
 
 def is_keepable(response) -> bool:

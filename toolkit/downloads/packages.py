@@ -22,6 +22,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cities.common import cache
 from toolkit.downloads import builders
 
 FORMATS = {
@@ -119,6 +120,9 @@ def specs_build(specs: list[PackageSpec], formats: list[str] | None = None) -> i
             if built_file(spec, format) is None:
                 package_build(spec, format)
                 built += 1
+    if built:
+        # A new file changes what the downloads pages offer, with no write to the database.
+        cache.changed(cache.CONTENT)
     return built
 
 
