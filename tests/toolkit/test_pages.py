@@ -38,11 +38,14 @@ def test_health_check_answers_without_touching_the_database(client, db, django_a
     assert response.content == b"ok"
 
 
+# The page cache reads the round tables' coming moments once per content generation.
+@pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/about/", "/privacy/", "/accessibility/"])
 def test_information_pages_are_public(client, url):
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.django_db
 def test_privacy_page_states_the_download_counting_rules(client):
     html = client.get("/privacy/").content.decode()
     assert "never keep" in html
