@@ -22,10 +22,6 @@ ATTRIBUTION = (
 )
 
 
-def absolute(path: str) -> str:
-    return site.absolute(path)
-
-
 def _source(source) -> dict:
     if source is None:
         return {"title": "", "publisher": "", "url": ""}
@@ -67,7 +63,7 @@ def _entry(entry: Entry, focus_area: FocusArea) -> dict:
         ),
         "unverified": entry.unverified,
         "verification_note": entry.verification_note,
-        "url": absolute(path),
+        "url": site.absolute(path),
         "updated_at": entry.updated_at.isoformat(),
     }
 
@@ -94,7 +90,7 @@ def plan_snapshot(plan: Plan, *, focus_area: FocusArea | None = None) -> dict:
                 "slug": area.slug,
                 "title": area.title,
                 "summary": area.summary,
-                "url": absolute(area.get_absolute_url()),
+                "url": site.absolute(area.get_absolute_url()),
                 "entries": [_entry(entry, area) for entry in area.entries.all()],
             }
         )
@@ -109,7 +105,7 @@ def plan_snapshot(plan: Plan, *, focus_area: FocusArea | None = None) -> dict:
             "title": plan.title,
             "summary": plan.summary,
             "vision": plan.vision,
-            "url": absolute(reverse("plans:toolkit-home")),
+            "url": site.absolute(reverse("plans:toolkit-home")),
         },
         "scope": {
             "kind": "focus-area" if focus_area else "whole",
