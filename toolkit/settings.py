@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: the person is known and their session checked before a kept page is served.
+    "toolkit.pagecache.PersonalPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "toolkit.urls"
@@ -173,13 +175,19 @@ PACKAGES_REBUILD_DELAY = int(os.environ.get("DJANGO_PACKAGES_REBUILD_DELAY", "5"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cities.common.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "smartcity",
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory (the demo, the tests): room for every page and figure it keeps.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Accounts -----------------------------------------------------------------------
 
@@ -272,6 +280,8 @@ if SECURE_COOKIES:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the shared cache (the database keeps them when the cache forgets).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

@@ -7,9 +7,10 @@ the JSON package's content.
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cities.common import site
+from cities.common import cache, site
 from cities.common.text import render_markdown
 from plans.models import Entry, FocusArea, Plan, Status
 from toolkit.downloads.builders import SNAPSHOT_VERSION
@@ -147,3 +148,20 @@ def toolkit_specs(plan: Plan) -> list[PackageSpec]:
             )
         )
     return specs
+
+
+_held: dict[tuple, tuple[Plan | None, list[PackageSpec]]] = {}
+
+
+def model_plan_specs() -> tuple[Plan | None, list[PackageSpec]]:
+    """The model plan and its packages, read once per process, content generation and language.
+
+    Every download asks for them, and they change only with the content: one round trip to
+    the cache instead of two queries.
+    """
+    key = (*cache.generations((cache.CONTENT,)), get_language())
+    if key not in _held:
+        plan = Plan.objects.model_plan()
+        _held.clear()
+        _held[key] = (plan, toolkit_specs(plan) if plan else [])
+    return _held[key]
