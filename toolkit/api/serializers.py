@@ -8,6 +8,10 @@ type the fields, so the schema says exactly what the site gives.
 from rest_framework import serializers
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class LinkSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()

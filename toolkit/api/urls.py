@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from toolkit.api import views
 
@@ -15,7 +15,9 @@ urlpatterns = [
     path("cities/", views.CityListView.as_view(), name="city-list"),
     path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
     path("adaptations/", views.AdaptationListView.as_view(), name="adaptation-list"),
-    path("adaptations/<slug:city>/", views.AdaptationDetailView.as_view(), name="adaptation-detail"),
+    path(
+        "adaptations/<slug:city>/", views.AdaptationDetailView.as_view(), name="adaptation-detail"
+    ),
     path("round-tables/", views.RoundTableListView.as_view(), name="round-table-list"),
     path(
         "round-tables/<slug:slug>/", views.RoundTableDetailView.as_view(), name="round-table-detail"
@@ -23,4 +25,6 @@ urlpatterns = [
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("openapi.json", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
+    # Anything else under /api/v1/ ending in a slash: a 404 in JSON, as the API's other errors.
+    re_path(r"^[\s\S]*/$", views.not_found, name="not-found"),
 ]

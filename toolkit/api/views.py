@@ -7,13 +7,12 @@ English (the address has no language; labels come with their keys).
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins
 from rest_framework import serializers as drf_serializers
@@ -35,6 +34,7 @@ from toolkit.api import serializers
 from toolkit.api.kept import kept_answer
 from toolkit.downloads.snapshots import entry_data
 from toolkit.grant import metrics
+from toolkit.models import GrantMeasure
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -48,6 +48,17 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+ERRORS = {
+    404: OpenApiResponse(serializers.ErrorSerializer, description="No such thing or page."),
+    429: OpenApiResponse(serializers.ErrorSerializer, description="Too many requests."),
+}
+
+
+def documented(ok, more=None):
+    """The view's answers in the schema: what it gives, and the errors any API view may give."""
+    return extend_schema(responses={200: ok, **ERRORS, **(more or {})})
 
 
 class PublicView(GenericAPIView):
@@ -124,6 +135,10 @@ ENTRY_FILTERS = [
 
 
 @extend_schema(parameters=ENTRY_FILTERS)
+@documented(
+    serializers.EntrySerializer(many=True),
+    {400: OpenApiResponse(OpenApiTypes.OBJECT, description="A filter's value is not valid.")},
+)
 class EntryListView(PublicListView):
     """The model plan's active entries, with the browse page's filters and search."""
 
@@ -149,6 +164,7 @@ class EntryListView(PublicListView):
         return self.get_serializer([entry_row(entry) for entry in entries], many=True).data
 
 
+@documented(serializers.EntrySerializer)
 class EntryDetailView(PublicView):
     """One active entry of the model plan, by its slug."""
 
@@ -174,6 +190,7 @@ def focus_area_row(area: FocusArea) -> dict:
     }
 
 
+@documented(serializers.FocusAreaSerializer(many=True))
 class FocusAreaListView(PublicListView):
     """The model plan's active focus areas, in reading order, with their entries counted."""
 
@@ -181,13 +198,17 @@ class FocusAreaListView(PublicListView):
 
     def get_queryset(self):
         return (
-            FocusArea.objects.filter(plan=model_plan()).active().with_counts().order_by("order", "pk")
+            FocusArea.objects.filter(plan=model_plan())
+            .active()
+            .with_counts()
+            .order_by("order", "pk")
         )
 
     def rows(self, areas) -> list:
         return self.get_serializer([focus_area_row(area) for area in areas], many=True).data
 
 
+@documented(serializers.FocusAreaSerializer)
 class FocusAreaDetailView(PublicView):
     serializer_class = serializers.FocusAreaSerializer
 
@@ -196,6 +217,7 @@ class FocusAreaDetailView(PublicView):
         return self.get_serializer(focus_area_row(get_object_or_404(areas, **self.kwargs))).data
 
 
+@documented(serializers.SourceListSerializer(many=True))
 class SourceListView(PublicListView):
     """The sources the model plan's entries cite, by title."""
 
@@ -227,26 +249,33 @@ def city_row(city) -> dict:
     }
 
 
+@documented(serializers.CitySerializer(many=True))
 class CityListView(PublicListView):
     """The county's 88 cities, by name, with their participation level."""
 
     serializer_class = serializers.CitySerializer
 
     def get_queryset(self):
-        cities = City.objects.select_related("primary_region").prefetch_related("regions")
-        return participation.annotate(cities).annotate(
-            has_published_adaptation=published_condition()
-        ).order_by("name", "pk")
+        return cities_for_api().order_by("name", "pk")
 
     def rows(self, cities) -> list:
         return self.get_serializer([city_row(city) for city in cities], many=True).data
 
 
-class CityDetailView(CityListView):
-    pagination_class = None
+def cities_for_api():
+    """Cities with their subregions, participation levels and whether they published."""
+    cities = City.objects.select_related("primary_region").prefetch_related("regions")
+    return participation.annotate(cities).annotate(has_published_adaptation=published_condition())
+
+
+@documented(serializers.CitySerializer)
+class CityDetailView(PublicView):
+    serializer_class = serializers.CitySerializer
 
     def answer(self):
-        return self.get_serializer(city_row(get_object_or_404(self.get_queryset(), **self.kwargs))).data
+        return self.get_serializer(
+            city_row(get_object_or_404(cities_for_api(), **self.kwargs))
+        ).data
 
 
 # --- Published adaptations -----------------------------------------------------------------------
@@ -270,6 +299,7 @@ def published_adaptations():
     return Plan.objects.adaptations().published().select_related("city")
 
 
+@documented(serializers.AdaptationSerializer(many=True))
 class AdaptationListView(PublicListView):
     """Every published adaptation, by city name, with its progress roll-up."""
 
@@ -301,6 +331,7 @@ def adaptation_with_changes(plan: Plan) -> dict:
     return snapshot
 
 
+@documented(serializers.AdaptationDetailSerializer)
 class AdaptationDetailView(PublicView):
     """A published adaptation, entry by entry (a draft is not found)."""
 
@@ -340,6 +371,7 @@ def round_table_row(round_table: RoundTable) -> dict:
     }
 
 
+@documented(serializers.RoundTableSerializer(many=True))
 class RoundTableListView(PublicListView):
     """Every round table, by start; public facts only."""
 
@@ -352,11 +384,12 @@ class RoundTableListView(PublicListView):
         return self.get_serializer([round_table_row(r) for r in round_tables], many=True).data
 
 
-class RoundTableDetailView(RoundTableListView):
-    pagination_class = None
+@documented(serializers.RoundTableSerializer)
+class RoundTableDetailView(PublicView):
+    serializer_class = serializers.RoundTableSerializer
 
     def answer(self):
-        round_table = get_object_or_404(self.get_queryset(), **self.kwargs)
+        round_table = get_object_or_404(RoundTable.objects.listed(), **self.kwargs)
         return self.get_serializer(round_table_row(round_table)).data
 
 
@@ -368,7 +401,7 @@ def figures() -> dict:
     period = metrics.grant_period()
     measures = metrics.grant_figures()
     downloads = next(
-        (f.extra for f in measures if f.key == "toolkit-downloads"),
+        (f.extra for f in measures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS),
         {"unique": 0, "human_total": 0, "raw_total": 0},
     )
     return {
@@ -401,6 +434,7 @@ def figures() -> dict:
     }
 
 
+@documented(serializers.FiguresSerializer)
 class FiguresView(PublicView):
     """The grant figures and their definitions, and the participation funnel."""
 
@@ -409,6 +443,14 @@ class FiguresView(PublicView):
 
     def answer(self):
         return self.get_serializer(figures()).data
+
+
+def not_found(request, *args, **kwargs):
+    """No such address in the API: said in JSON, like every other error of the API."""
+    response = JsonResponse({"detail": "Not found."}, status=404)
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    return response
 
 
 # --- The index, the schema and its documentation -----------------------------------------------
