@@ -26,5 +26,5 @@ urlpatterns = [
     path("openapi.json", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     # Anything else under /api/v1/ ending in a slash: a 404 in JSON, as the API's other errors.
-    re_path(r"^[\s\S]*/$", views.not_found, name="not-found"),
+    re_path(r"^(?P<rest>[\s\S]*)/$", views.not_found, name="not-found"),
 ]
