@@ -13,7 +13,8 @@ NOBODY = expect(NOT_FOUND, anonymous=NOT_FOUND)
 
 
 def setup(world):
-    adaptations_setup(world)
+    if not hasattr(world, "adaptation_a"):  # the adaptations' setup may have run already
+        adaptations_setup(world)
     world.api_round_table = make_round_table(
         title="Matrix API round table", online_url="https://meet.example.org/matrix"
     )

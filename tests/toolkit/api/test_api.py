@@ -167,9 +167,7 @@ def test_lists_page_in_a_stable_order(client, published):
     assert first["count"] == 5
 
 
-def test_a_client_over_the_rate_limit_gets_a_clear_429_even_for_a_kept_answer(
-    settings, published
-):
+def test_a_client_over_the_rate_limit_gets_a_clear_429_even_for_a_kept_answer(settings, published):
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"api": "3/min"}}
     greedy = Client(REMOTE_ADDR="198.51.100.9")
     statuses = [greedy.get("/api/v1/cities/").status_code for _ in range(4)]
