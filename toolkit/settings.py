@@ -310,10 +310,10 @@ CONTENT_SECURITY_POLICY = {
 # --- The public API (toolkit/api/) -----------------------------------------------------
 
 REST_FRAMEWORK = {
-    # Read-only and anonymous: no session, so nothing private can leak through it.
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Read-only and public: every answer is the same whoever asks (a signed-in person keeps
+    # their session, and sees nothing more); only GET, HEAD and OPTIONS are allowed.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_THROTTLE_CLASSES": ["toolkit.api.throttling.ClientRateThrottle"],

@@ -189,4 +189,12 @@ def test_the_rate_limit_keeps_no_address(settings, published):
 def test_the_page_cache_leaves_the_api_to_its_own_cache(client, published):
     response = client.get("/api/v1/entries/")
     assert response["Cache-Control"] == "public, no-cache"
-    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_a_signed_in_person_sees_the_same_answer(client, published):
+    anonymous = client.get("/api/v1/adaptations/")
+    client.force_login(published.lead)
+    signed_in = client.get("/api/v1/adaptations/")
+    assert signed_in.content == anonymous.content
+    assert client.get(f"/api/v1/adaptations/{published.draft_city.slug}/").status_code == 404
