@@ -174,6 +174,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.path_info == "/healthz":  # the bare view for probes: touches nothing
             return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            # The API keeps its own answers (toolkit/api/kept.py), after its rate limit: served
+            # from here, a request would skip the limit.
+            return self.get_response(request)
         if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return self._private(self.get_response(request), personal=True)
         address = request.get_full_path()

@@ -9,6 +9,7 @@ from toolkit import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("toolkit.api.urls")),
 ]
 
 # The language is in the address: English at /..., Spanish at /es/..., so a page is the same

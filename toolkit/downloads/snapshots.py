@@ -42,7 +42,8 @@ def entry_text(entry: Entry, *, top_heading: int) -> dict:
     }
 
 
-def _entry(entry: Entry, focus_area: FocusArea) -> dict:
+def entry_data(entry: Entry, focus_area: FocusArea) -> dict:
+    """An entry of the model plan as every package (and the public API) gives it."""
     path = reverse("plans:entry-detail", kwargs={"focus_area": focus_area.slug, "slug": entry.slug})
     return {
         **entry_text(entry, top_heading=3),
@@ -92,7 +93,7 @@ def plan_snapshot(plan: Plan, *, focus_area: FocusArea | None = None) -> dict:
                 "title": area.title,
                 "summary": area.summary,
                 "url": site.absolute(area.get_absolute_url()),
-                "entries": [_entry(entry, area) for entry in area.entries.all()],
+                "entries": [entry_data(entry, area) for entry in area.entries.all()],
             }
         )
     return {
