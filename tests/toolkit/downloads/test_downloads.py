@@ -379,7 +379,8 @@ def test_one_address_with_two_hundred_browser_names_moves_the_figure_by_one_pack
 
     limit = settings.DOWNLOADS_PER_MINUTE
     assert statuses[:limit] == [200] * limit
-    assert set(statuses[limit:]) == {429}, statuses  # the rest of the minute: refused, as this test says
+    # The rest of the minute: refused, as this test states.
+    assert set(statuses[limit:]) == {429}, statuses
     # One package downloaded: the grant figure moves by one, robots by none.
     assert after["unique"] - before["unique"] == 1
     assert after["robots"] - before["robots"] == 200 // 5  # every fifth was a robot
