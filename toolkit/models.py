@@ -71,9 +71,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
 
+# A download that counts: asked for by a person, not a robot, and served, not refused past
+# the rate limit. Every figure of downloads reads this one condition.
+COUNTED = models.Q(is_bot=False, over_limit=False)
+# COUNTER's double-click rule: the same visitor, package and format within 30 seconds is one.
+NOT_REPEATED = models.Q(is_repeat=False)
+
+
 class DownloadEventQuerySet(models.QuerySet):
     def human(self):
-        return self.filter(is_bot=False)
+        """Downloads that count (see COUNTED)."""
+        return self.filter(COUNTED)
 
     def of_toolkit(self):
         """Downloads of the model plan's packages (not of city adaptations)."""
@@ -105,11 +113,16 @@ class DownloadEvent(models.Model):
         related_name="download_events",
         verbose_name=_("city"),
     )
+    # A keyed hash, with a secret of the day, of the signed-in person or else of the network
+    # address: never the address itself, and never the browser (a new browser is not a new
+    # visitor).
     visitor_key = models.CharField(_("visitor key"), max_length=64)
-    # The same visitor, package and format within one clock hour share this key,
+    # The same visitor and package within one clock hour share this key, whatever the format,
     # so counting distinct keys gives the COUNTER rule's unique downloads.
     unique_key = models.CharField(_("unique-download key"), max_length=64, db_index=True)
-    is_bot = models.BooleanField(_("looks like a bot"), default=False)
+    is_bot = models.BooleanField(_("looks like a robot"), default=False)
+    is_repeat = models.BooleanField(_("repeat within 30 seconds"), default=False)
+    over_limit = models.BooleanField(_("refused past the rate limit"), default=False)
 
     objects = DownloadEventQuerySet.as_manager()
 

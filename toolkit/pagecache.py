@@ -122,6 +122,14 @@ def _hold(key: str, page: tuple) -> None:
 _never_kept: set[str] = set()
 
 
+def forget_held() -> None:
+    """Empty this process's memory of pages (as emptying the shared cache does for it)."""
+    global _moments
+    _held.clear()
+    _never_kept.clear()
+    _moments = ("", [])
+
+
 def _remember_never_kept(path: str) -> None:
     if len(_never_kept) >= 4 * HELD:
         _never_kept.clear()

@@ -23,7 +23,7 @@ from cities.models import City, Membership, Region
 from plans.models import Plan
 from roundtables.models import Registration, RoundTable, WalkIn
 from toolkit.adaptations.reads import city_done_percent, city_progress
-from toolkit.models import DownloadEvent, GrantMeasure
+from toolkit.models import COUNTED, NOT_REPEATED, DownloadEvent, GrantMeasure
 
 DEFINITIONS = {
     GrantMeasure.Key.PARTICIPATING_CITIES: _(
@@ -31,8 +31,10 @@ DEFINITIONS = {
         "the period."
     ),
     GrantMeasure.Key.TOOLKIT_DOWNLOADS: _(
-        "Downloads of the toolkit's packages during the period, not counting bots, and "
-        "counting one download per visitor per package and format per hour."
+        "Downloads of the toolkit's packages during the period, counting each signed-in "
+        "person, or else each network address, at most once per package per hour, whatever "
+        "the format or browser. Robots and machines on the COUNTER robots list and requests "
+        "refused past the rate limit are left out; all requests stay visible beside it."
     ),
     GrantMeasure.Key.ROUND_TABLES_HELD: _(
         "Round tables that took place during the period, marked as held, with at least one "
@@ -154,12 +156,31 @@ def _toolkit_events(period: Period):
     )
 
 
+# The totals shown beside the grant figure, in the dashboard's order, and their labels.
+DOWNLOAD_TOTALS = [
+    ("human_total", _("All downloads by people")),
+    ("robots", _("Set aside: robots and machines")),
+    ("repeats", _("Set aside: repeats within 30 seconds")),
+    ("over_limit", _("Set aside: refused past the rate limit")),
+    ("raw_total", _("All requests, bots included")),
+]
+NO_DOWNLOADS = {"unique": 0, **{key: 0 for key, _label in DOWNLOAD_TOTALS}}
+
+
 def toolkit_downloads(period: Period | None = None) -> dict[str, int]:
-    """Unique human downloads of the toolkit (the grant figure) and the raw totals."""
+    """Unique downloads of the toolkit (the grant figure), the totals and what was set aside.
+
+    `unique` counts people and networks, once per package per hour; `human_total` every
+    download that counts, double clicks removed; `raw_total` every request. What lies
+    between them: `robots`, `repeats` (within 30 seconds) and `over_limit` (refused).
+    """
     return _toolkit_events(period or grant_period()).aggregate(
-        unique=Count("unique_key", distinct=True, filter=Q(is_bot=False)),
-        human_total=Count("pk", filter=Q(is_bot=False)),
+        unique=Count("unique_key", distinct=True, filter=COUNTED),
+        human_total=Count("pk", filter=COUNTED & NOT_REPEATED),
         raw_total=Count("pk"),
+        robots=Count("pk", filter=Q(is_bot=True)),
+        repeats=Count("pk", filter=COUNTED & ~NOT_REPEATED),
+        over_limit=Count("pk", filter=Q(is_bot=False, over_limit=True)),
     )
 
 
@@ -293,7 +314,7 @@ def monthly_trend(period: Period | None = None) -> list[Month]:
     downloads = {
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["unique"]
         for row in _toolkit_events(period)
-        .filter(is_bot=False)
+        .filter(COUNTED)
         .annotate(month=TruncMonth("created_at", tzinfo=zone))
         .values("month")
         .annotate(unique=Count("unique_key", distinct=True))
@@ -357,7 +378,7 @@ def city_table(period: Period | None = None):
         status=Membership.Status.APPROVED,
         decided_at__lt=period.ends_before,
     )
-    downloads = _toolkit_events(period).filter(city=OuterRef("pk"), is_bot=False)
+    downloads = _toolkit_events(period).filter(COUNTED, city=OuterRef("pk"))
     attended = _held_in(period).filter(
         Exists(
             Registration.objects.filter(

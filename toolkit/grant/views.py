@@ -93,14 +93,18 @@ class MetricsDashboardView(TemplateView):
         regions = metrics.participation_by_subregion(period)
         trend = metrics.monthly_trend(period)
         month_labels = [dateformat.format(month.month, "M y") for month in trend]
+        downloads = next(
+            (f.extra for f in figures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS),
+            metrics.NO_DOWNLOADS,
+        )
         context = {
             "grant_staff": grant_staff,
             "figures": figures,
-            "downloads": next(
-                f.extra for f in figures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS
-            )
-            if figures
-            else {"unique": 0, "human_total": 0, "raw_total": 0},
+            "downloads": downloads,
+            "download_totals": [
+                (key.replace("_", "-"), label, downloads[key])
+                for key, label in metrics.DOWNLOAD_TOTALS
+            ],
             "funnel": funnel,
             "funnel_chart": charts.horizontal_bars(
                 [(str(s.label), s.cities, s.of, f"{s.cities} ({s.percent}%)") for s in funnel]
@@ -169,8 +173,8 @@ def _rows_measures(chosen):
             figure.definition,
         ]
         if figure.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS:
-            yield [_("All downloads by people"), figure.extra["human_total"], "", "", "", "", ""]
-            yield [_("All requests, bots included"), figure.extra["raw_total"], "", "", "", "", ""]
+            for key, label in metrics.DOWNLOAD_TOTALS:
+                yield [label, figure.extra[key], "", "", "", "", ""]
 
 
 def _rows_funnel(chosen):
