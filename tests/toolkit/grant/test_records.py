@@ -219,7 +219,7 @@ def test_record_pages_have_a_caption_headers_with_scope_and_a_csv_link(client, s
 def test_a_record_page_in_spanish_is_translated(client, spread):
     client.force_login(make_grant_staff())
     html = client.get("/es/metrics/records/round-tables/").content.decode()
-    assert "Mesas redondas celebradas" in html
+    assert "Mesas redondas realizadas, con su asistencia" in html
 
 
 def test_an_unknown_kind_of_record_is_not_found(client):
