@@ -7,7 +7,7 @@ import pytest
 
 from cities.models import Membership
 from tests.factories import make_city, make_coordinator, make_grant_staff, make_user
-from tests.toolkit.grant.test_records import approved, at, download, held, spread  # noqa: F401
+from tests.toolkit.grant.spread import approved, at, download, held
 from toolkit.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def report_files(client, period):
 
 def test_a_closed_periods_report_is_the_same_bytes_after_new_cities_downloads_and_round_tables(
     client,
-    spread,  # noqa: F811
+    spread,
 ):
     client.force_login(make_coordinator())
     response = close(client)
@@ -57,7 +57,7 @@ def test_a_closed_periods_report_is_the_same_bytes_after_new_cities_downloads_an
     assert measures == page_before.split('id="report-measures"', 1)[1].split("</table>", 1)[0]
 
 
-def test_the_report_gives_the_figures_definitions_and_records_of_the_period(client, spread):  # noqa: F811
+def test_the_report_gives_the_figures_definitions_and_records_of_the_period(client, spread):
     coordinator = make_coordinator(name="Cora Ordinator")
     client.force_login(coordinator)
     close(client)
@@ -79,7 +79,7 @@ def test_the_report_gives_the_figures_definitions_and_records_of_the_period(clie
     assert period.snapshot["measures"][0]["definition"].startswith("Cities of Los Angeles")
 
 
-def test_closing_the_same_period_twice_is_refused_next_to_the_field(client, spread):  # noqa: F811
+def test_closing_the_same_period_twice_is_refused_next_to_the_field(client, spread):
     client.force_login(make_coordinator())
     close(client)
     first = ReportingPeriod.objects.get()
@@ -130,7 +130,7 @@ def test_a_period_that_is_not_over_cannot_be_closed(client):
     assert not ReportingPeriod.objects.exists()
 
 
-def test_only_coordinators_close_periods_and_grant_staff_read_the_reports(client, spread):  # noqa: F811
+def test_only_coordinators_close_periods_and_grant_staff_read_the_reports(client, spread):
     grant_staff = make_grant_staff()
     client.force_login(grant_staff)
     assert close(client).status_code == 403
@@ -152,7 +152,7 @@ def test_only_coordinators_close_periods_and_grant_staff_read_the_reports(client
     assert client.get(f"/metrics/periods/{period.pk}/report.csv").status_code == 403
 
 
-def test_the_dashboard_lists_a_closed_period_at_once(client, spread):  # noqa: F811
+def test_the_dashboard_lists_a_closed_period_at_once(client, spread):
     grant_staff = make_grant_staff()
     client.force_login(grant_staff)
     assert "No reporting period has been closed yet." in client.get("/metrics/").content.decode()
