@@ -56,3 +56,35 @@ def test_grant_staff_change_the_period_and_export_what_visitors_also_see(
     page.goto("/metrics/")
     assert figures(page) == grant_period
     expect(page.locator("#cities-table")).to_have_count(0)
+
+
+def test_a_coordinator_traces_a_figure_to_its_records_and_closes_a_period(
+    page, seeded_transactional, settings, sign_in
+):
+    settings.DEBUG = True  # the demo refuses to load otherwise
+    call_command("load_demo_data", verbosity=0)
+    settings.DEBUG = False
+    sign_in("coordinator@demo.example", DEMO_PASSWORD)
+
+    page.goto("/metrics/")
+    cities = figures(page)["participating-cities"][0]
+    page.get_by_role("link", name="The records behind “Participating cities”").click()
+    expect(page.locator("#records-figure")).to_have_text(cities)
+    expect(page.locator("#records-cities tbody tr")).to_have_count(int(cities))
+
+    page.goto("/metrics/")
+    page.get_by_role("link", name="Close a reporting period").click()
+    page.get_by_label("Start of the period").fill("2026-01-01")
+    page.get_by_label("End of the period").fill("2026-03-31")
+    page.get_by_role("button", name="Close the period").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Grant report for")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the report (CSV)").click()
+    assert info.value.suggested_filename.endswith(".csv")
+
+    # Closing it again is refused, next to the field.
+    page.goto("/metrics/periods/close/")
+    page.get_by_label("Start of the period").fill("2026-01-01")
+    page.get_by_label("End of the period").fill("2026-03-31")
+    page.get_by_role("button", name="Close the period").click()
+    expect(page.get_by_text("This period was already closed on")).to_be_visible()
