@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from toolkit.errors import admins, sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -305,12 +307,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging ---------------------------------------------------------------------------
+# --- Logging and error reports -----------------------------------------------------------
+# A server error is mailed to ADMINS ("Name <email>, Other <email>") through the mail queue
+# and, when SENTRY_DSN is set, sent to Sentry with personal data scrubbed (toolkit/errors.py).
 
+ADMINS = admins(os.environ.get("DJANGO_ADMINS", ""))
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Requests that fail, and Django's own errors; they reach the console through root.
+        # (Not the worker's errors: a mail task failing while the mail server is down would
+        # mail about itself.)
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Scanners send any Host header: refused with a 400, logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    sentry_init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))
 CSRF_FAILURE_VIEW = "toolkit.views.csrf_failure"
