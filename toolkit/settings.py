@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "taggit",
     "simple_history",
     "csp",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: coordinators, grant staff and admins enrol first.
+    "toolkit.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -214,6 +217,13 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Smart City Collaborative] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's built-in rate limits stay on (its defaults); they live in the cache.
+
+# Two-step verification: an authenticator app (TOTP) with recovery codes. Optional for everyone;
+# coordinators, grant staff and site admins must set it up first (toolkit/accounts/mfa.py),
+# except in the demo, whose shared accounts have no authenticator app.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Smart City Collaborative"
+MFA_REQUIRED_FOR_PRIVILEGED_ROLES = env_bool("DJANGO_MFA_REQUIRED", not DEBUG)
 
 # --- Mail -------------------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""Two-step verification (allauth's MFA: an authenticator app, with recovery codes).
+
+Optional for everyone, offered on the profile page; required of those whose rights reach beyond
+their own cities: coordinators (who approve cities' staff and choose the email domains that
+approve members automatically), grant staff and site admins. Until they have set up an
+authenticator app, every page but their account's sends them to set it up.
+"""
+
+import re
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from cities.permissions import is_coordinator
+from toolkit.grant.views import is_grant_staff
+
+# The account's own pages, in every language: signing out, email, password, the MFA setup.
+_ACCOUNT_PAGES = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?accounts/")
+
+
+def has_privileged_role(user) -> bool:
+    """A site admin, coordinator or grant staff: rights beyond the person's own cities."""
+    return user.is_staff or user.is_superuser or is_coordinator(user) or is_grant_staff(user)
+
+
+def has_authenticator_app(user) -> bool:
+    return is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+
+
+def must_set_up_mfa(user) -> bool:
+    """Whether the person holds a privileged role without an authenticator app set up."""
+    return (
+        settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES
+        and user.is_authenticated
+        and has_privileged_role(user)
+        and not has_authenticator_app(user)
+    )
+
+
+class PrivilegedRolesNeedMfaMiddleware:
+    """Send a coordinator, grant staff or site admin without an authenticator app to set one up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _ACCOUNT_PAGES.match(request.path_info) and must_set_up_mfa(request.user):
+            messages.warning(
+                request,
+                _(
+                    "Your role gives you rights over the whole collaborative, so your account "
+                    "needs two-step verification. Set up an authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
