@@ -7,7 +7,9 @@ heart recently. It answers 200 with each check, or 503 naming what failed.
 
 A probe asks by the server's IP address over plain HTTP: `ProbeMiddleware`, first in the
 stack, answers these two paths itself when Django would otherwise refuse the host (400) or
-redirect to HTTPS, so a probe is never turned away by the production settings.
+redirect to HTTPS, so a probe is never turned away by the production settings. It always
+answers `/readyz` itself, so that no other middleware (sessions, the page cache) touches the
+database or the cache it is about to check.
 """
 
 import time
@@ -104,17 +106,18 @@ def is_turned_away(request) -> bool:
 
 
 class ProbeMiddleware:
-    """Answer a probe that asks by IP address or over plain HTTP (see the module's docstring).
+    """Answer /readyz, and a /healthz that asks by IP address or over plain HTTP.
 
-    Any other probe goes through the whole stack like every page, so the benchmark's bare view
-    still measures Django's full request path.
+    Any other /healthz goes through the whole stack like every page, so the benchmark's bare
+    view still measures Django's full request path.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        probe = PROBES.get(request.path_info)
-        if probe is not None and is_turned_away(request):
-            return probe(request)
+        if request.path_info == "/readyz" or (
+            request.path_info == "/healthz" and is_turned_away(request)
+        ):
+            return PROBES[request.path_info](request)
         return self.get_response(request)

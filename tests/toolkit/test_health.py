@@ -1,10 +1,14 @@
 """/healthz says the process answers; /readyz says the database, cache and worker do too."""
 
 import datetime
+import os
+import subprocess
+import sys
 import time
 
 import dj_database_url
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import override_settings
 from huey.contrib.djhuey import HUEY
@@ -122,3 +126,32 @@ def test_the_worker_beats_its_heart_every_minute():
     due = [task.name for task in HUEY.read_periodic(datetime.datetime(2026, 3, 2, 10, 7))]
 
     assert worker_heartbeat.s().name in due
+
+
+def test_readyz_names_postgresql_and_redis_when_a_server_has_neither(tmp_path):
+    # A whole server process whose database and Redis do not answer: every middleware in
+    # front of the probe would need them, and none may turn the report into a server error.
+    code = (
+        "from django.test import Client; response = Client().get('/readyz');"
+        "print(response.status_code, ','.join(response.json()['failing']))"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x7Qe-production-like-secret-key-for-the-health-0f3a9c1b2d4e6f8a0",
+        "DJANGO_ALLOWED_HOSTS": "smartcity.example.org",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{CLOSED_PORT}/smartcity",
+        "REDIS_URL": f"redis://127.0.0.1:{CLOSED_PORT}/14",
+        "DJANGO_MEDIA_ROOT": str(tmp_path),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "503 database,cache,worker", result.stderr
