@@ -58,6 +58,7 @@ from tests.matrix import OK, ROLES, build_world
 from tests.test_permission_matrix import CASES, MATRICES, OUR_APPS
 from toolkit.downloads.packages import specs_build
 from toolkit.downloads.snapshots import toolkit_specs
+from toolkit.tasks import worker_heartbeat
 
 # Not ours to play: Django's admin, static and media files.
 SKIPPED_PREFIXES = ("admin/", "static/", "media/")
@@ -216,6 +217,8 @@ def build_everything():
     # The worker has built the model plan's packages, as after any change on the site (a
     # download that finds none answers "being prepared", a 503 by design).
     specs_build(toolkit_specs(Plan.objects.model_plan()))
+    # And its scheduler beats every minute: /readyz answers 503 when no worker is seen, by design.
+    worker_heartbeat.call_local()
     return world
 
 
