@@ -45,7 +45,7 @@ SESSION = """
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from toolkit.models import User
 user, _ = User.objects.get_or_create(email={email!r})
 if {group!r}:

@@ -59,6 +59,15 @@ PAGES = [
     ("downloads page", "/toolkit/downloads/"),
     ("adaptation", "/adaptations/west-hollywood/"),
     ("adaptation diff", "/adaptations/west-hollywood/changes/"),
+    # The public API's lists: kept per content generation by the API itself, after its rate
+    # limit (raised for the bench, see environment()).
+    ("API entries", "/api/v1/entries/"),
+    ("API entries search", "/api/v1/entries/?q=grants"),
+    ("API focus areas", "/api/v1/focus-areas/"),
+    ("API cities", "/api/v1/cities/"),
+    ("API adaptations", "/api/v1/adaptations/"),
+    ("API round tables", "/api/v1/round-tables/"),
+    ("API figures", "/api/v1/figures/"),
     # The Spanish pages, once the language is part of the URL; a 404 is reported, not fatal.
     ("home, Spanish", "/es/"),
     ("city page, Spanish", "/es/cities/west-hollywood/"),
@@ -102,6 +111,8 @@ def environment(tmp: Path) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
+        # wrk is one client: the API's per-client rate limit would measure only its refusals.
+        DJANGO_API_RATE="10000000/second",
         DATABASE_URL=database_url(tmp),
         # Round-table sign-ups send mail: build every message, but hand it to no server.
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",

@@ -14,7 +14,7 @@ from cities import participation, permissions, sections, services
 from cities.common import cache
 from cities.common.errors import show_in_messages, show_on_form
 from cities.common.redirects import redirect_next
-from cities.common.views import RequiresMixin
+from cities.common.views import RequiresMixin, kept_for_each_person
 from cities.forms import (
     SORTS,
     CityProfileForm,
@@ -50,6 +50,7 @@ class CityMixin:
 # --- Public pages -----------------------------------------------------------------------
 
 
+@kept_for_each_person
 class CityListView(TemplateView):
     """The directory: every city of the county by subregion, with search, filters and sort."""
 
@@ -100,6 +101,7 @@ class CityListView(TemplateView):
         return context
 
 
+@kept_for_each_person
 class CityDetailView(DetailView):
     template_name = "cities/city_detail.html"
 

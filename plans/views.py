@@ -21,7 +21,7 @@ from cities.common import cache
 from cities.common.errors import show_on_form
 from cities.common.redirects import redirect_next
 from cities.common.text import render_markdown
-from cities.common.views import RequiresMixin
+from cities.common.views import RequiresMixin, kept_for_each_person
 from plans import permissions, services
 from plans.adoption import adoption_count, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
@@ -71,6 +71,7 @@ def _list_prefetches():
 # --- Reading ----------------------------------------------------------------------------
 
 
+@kept_for_each_person
 class ToolkitHomeView(TemplateView):
     """The toolkit's front page: its focus areas with what each holds, and where to start."""
 
@@ -113,6 +114,7 @@ class ToolkitHomeView(TemplateView):
         )
 
 
+@kept_for_each_person
 class EntryListView(ModelPlanMixin, TemplateView):
     """Every active entry, filtered and searched from the address, a page at a time."""
 
@@ -170,6 +172,7 @@ class EntryListView(ModelPlanMixin, TemplateView):
         )
 
 
+@kept_for_each_person
 class FocusAreaDetailView(ModelPlanMixin, TemplateView):
     """A focus area and its entries, by kind; a retired one stays readable with a notice."""
 
@@ -227,6 +230,7 @@ class EntryMixin(ModelPlanMixin):
         return context
 
 
+@kept_for_each_person
 class EntryDetailView(EntryMixin, TemplateView):
     """Everything about an entry: text, practical fields, sources, related entries, history."""
 

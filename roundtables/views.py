@@ -17,7 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from cities.common.errors import show_in_messages, show_on_form
 from cities.common.redirects import redirect_next, safe_next
-from cities.common.views import RequiresMixin
+from cities.common.views import RequiresMixin, kept_for_each_person
 from cities.models import Region
 from roundtables import calendars, permissions, services
 from roundtables.forms import (
@@ -53,6 +53,7 @@ class RoundTableMixin:
 # --- Public pages ------------------------------------------------------------------------
 
 
+@kept_for_each_person
 class RoundTableListView(TemplateView):
     """Upcoming and past round tables, filtered by year, quarter and subregion."""
 
@@ -77,6 +78,7 @@ class RoundTableListView(TemplateView):
         return context
 
 
+@kept_for_each_person
 class RoundTableDetailView(DetailView):
     """A round table's page: when and where, agenda, seats left, sign-up; afterwards minutes,
     materials and the cities that attended."""

@@ -14,6 +14,11 @@ Such a response carries `Vary: Cookie` (the header reads the session to show "Si
 rightly so for a proxy: a visitor with a session sees another page. Here a request that carries
 a session or messages cookie never reaches the cache, which is what that Vary asks.
 
+A kept page is read with one round trip to the shared cache (the generations); the page
+itself is also held in each server process's memory under the same key, which names the
+generations, so a held copy is never stale either and the shared cache is asked only once
+per process and generation.
+
 Kept pages get an ETag; a matching If-None-Match is answered 304 from the cache lookup,
 without running the view. `Cache-Control: public, no-cache` lets a proxy or CDN keep them but
 makes it ask again each time (cheap, a 304), so it never serves a stale page either. Every
@@ -22,10 +27,12 @@ exports, forms, messages), unless its view chose otherwise for an anonymous visi
 """
 
 import bisect
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as django_cache
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import (
     get_conditional_response,
@@ -50,23 +57,81 @@ def is_anonymous(request) -> bool:
     )
 
 
-def _clock() -> tuple:
-    """What the clock alone changes on a page: the day, and the round-table moments passed.
+# Pages held in this process's memory, the most recently used last (see the docstring).
+HELD = 256
+_held: OrderedDict[str, tuple] = OrderedDict()
+_moments: tuple[str, list] = ("", [])
 
-    A round table that starts or ends, or whose sign-ups close, moves between "upcoming" and
-    "past" with no write to the database. The moments still ahead are read once per content
-    generation; a page is kept under how many of them have passed, so it is drawn again the
-    moment one does.
+
+def _moments_ahead(content_generation: str) -> list:
+    """The round-table moments still ahead, read once per process and content generation."""
+    global _moments
+    if _moments[0] != content_generation:
+        found = cache.cached(("round-table-moments",), round_table_moments)
+        _moments = (content_generation, found)
+    return _moments[1]
+
+
+def _key(request, kind: str, *parts, language: str) -> str:
+    """The key of a kept page: its address and language under the current generations.
+
+    The clock changes a page too: the day, and the round-table moments that have passed. A
+    round table that starts or ends, or whose sign-ups close, moves between "upcoming" and
+    "past" with no write to the database, so a page is kept under how many of them have
+    passed and is drawn again the moment one does.
     """
-    moments = cache.cached(("round-table-moments",), round_table_moments)
+    current = cache.generations(_READS)
     now = timezone.now()
-    return timezone.localdate(now), bisect.bisect_right(moments, now)
+    passed = bisect.bisect_right(_moments_ahead(current[0]), now)
+    return cache.key_under(
+        current,
+        kind,
+        *parts,
+        request.build_absolute_uri(),
+        language,
+        timezone.localdate(now),
+        passed,
+    )
 
 
 def page_key(request) -> str:
-    """The page's cache key: its full address and language, under the current generations."""
+    """The key of an anonymous page (the address alone decides its language)."""
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    return cache.key("page", request.build_absolute_uri(), language, *_clock(), reads=_READS)
+    return _key(request, "page", language=language)
+
+
+def _kept(key: str) -> tuple | None:
+    found = _held.get(key)
+    if found is None:
+        found = django_cache.get(key)
+        if found is None:
+            return None
+        _hold(key, found)
+    else:
+        _held.move_to_end(key)
+    return found
+
+
+def _hold(key: str, page: tuple) -> None:
+    _held[key] = page
+    if len(_held) > HELD:
+        _held.popitem(last=False)
+
+
+# Addresses whose last answer could not be kept (a download, a calendar file): not looked
+# up in the cache until one of them answers with a page that can be kept.
+_never_kept: set[str] = set()
+
+
+def _remember_never_kept(path: str) -> None:
+    if len(_never_kept) >= 4 * HELD:
+        _never_kept.clear()
+    _never_kept.add(path)
+
+
+def _response(page: tuple) -> HttpResponse:
+    content, headers = page
+    return HttpResponse(content, headers=headers)
 
 
 def is_keepable(response) -> bool:
@@ -110,20 +175,30 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.path_info in PROBES:  # they touch nothing, or check the cache itself
             return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            # The API keeps its own answers (toolkit/api/kept.py), after its rate limit: served
+            # from here, a request would skip the limit.
+            return self.get_response(request)
         if request.method not in ("GET", "HEAD") or not is_anonymous(request):
             return self._private(self.get_response(request), personal=True)
-        key = page_key(request)
-        kept = django_cache.get(key)
+        address = request.get_full_path()
+        # The key is read before the view runs: a write during the view makes it stale.
+        key = None if address in _never_kept else page_key(request)
+        kept = _kept(key) if key else None
         if kept is not None:
-            return _answer(request, kept)
+            return _answer(request, _response(kept))
         response = self.get_response(request)
         if not is_keepable(response):
+            _remember_never_kept(address)
             return self._private(response, personal=False)
+        _never_kept.discard(address)
         set_response_etag(response)
         patch_cache_control(response, public=True, no_cache=True)
         _without_accept_language(response)
-        if request.method == "GET":
-            django_cache.set(key, response, TIMEOUT)
+        if key and request.method == "GET":
+            page = (response.content, dict(response.items()))
+            django_cache.set(key, page, TIMEOUT)
+            _hold(key, page)
         return _answer(request, response)
 
     @staticmethod
@@ -132,3 +207,54 @@ class PageCacheMiddleware:
         if personal or not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _marked(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    view = getattr(match, "func", None)
+    # The mark is the class's own, not inherited: a form built on a kept page is not kept.
+    own = getattr(getattr(view, "view_class", view), "__dict__", {})
+    return own.get("kept_for_each_person", False)
+
+
+class PersonalPageCacheMiddleware:
+    """Keep whole the read-only pages a signed-in person asks for again and again.
+
+    Only pages whose view is marked `kept_for_each_person` (cities.common.views) are kept,
+    under the person, their CSRF cookie (the forms on the page carry a token made from it),
+    the address and language, the clock's moments and the current generations: any write
+    starts a new generation, so a kept page is never stale. It sits after the authentication
+    middleware, so the session has been checked (a signed-out or expired session never
+    reaches a kept page). A request or response that carries messages is never served from
+    or kept in the cache, nor one whose view changed the session or set a cookie. Such pages
+    stay `private, no-store` for browsers and proxies (PageCacheMiddleware sees to that).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.method != "GET"
+            or user is None
+            or not user.is_authenticated
+            or CookieStorage.cookie_name in request.COOKIES
+            or "_messages" in request.session
+        ):
+            return self.get_response(request)
+        key = _personal_key(request, user)
+        kept = _kept(key)
+        if kept is not None:
+            return _response(kept)
+        response = self.get_response(request)
+        if _marked(request) and is_keepable(response) and not request.session.modified:
+            page = (response.content, dict(response.items()))
+            django_cache.set(key, page, TIMEOUT)
+            _hold(key, page)
+        return response
+
+
+def _personal_key(request, user) -> str:
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return _key(request, "personal page", user.pk, csrf, language=translation.get_language())

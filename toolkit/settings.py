@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "plans",
     "roundtables",
     "toolkit.adaptations",
+    "toolkit.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "huey.contrib.djhuey",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +103,8 @@ MIDDLEWARE = [
     # After authentication and messages: coordinators, grant staff and admins enrol first.
     "toolkit.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: the person is known and their session checked before a kept page is served.
+    "toolkit.pagecache.PersonalPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "toolkit.urls"
@@ -180,13 +186,19 @@ PACKAGES_REBUILD_DELAY = int(os.environ.get("DJANGO_PACKAGES_REBUILD_DELAY", "5"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cities.common.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "smartcity",
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory (the demo, the tests): room for every page and figure it keeps.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Accounts -----------------------------------------------------------------------
 
@@ -286,6 +298,8 @@ if SECURE_COOKIES:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the shared cache (the database keeps them when the cache forgets).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -315,6 +329,34 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
     }
+}
+
+# --- The public API (toolkit/api/) -----------------------------------------------------
+
+REST_FRAMEWORK = {
+    # Read-only and public: every answer is the same whoever asks (a signed-in person keeps
+    # their session, and sees nothing more); only GET, HEAD and OPTIONS are allowed.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["toolkit.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("DJANGO_API_RATE", "300/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Open Sourced Smart City Collaborative API",
+    "DESCRIPTION": (
+        "Read-only open data of the collaborative: the model plan's toolkit, the county's "
+        "cities, their published adaptations, the round tables and the grant figures. "
+        "Content is shared under CC BY 4.0. No key is needed; each client may make a limited "
+        "number of requests per minute (429 with Retry-After beyond it)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
 
 # --- Logging and error reports -----------------------------------------------------------

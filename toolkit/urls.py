@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("toolkit.api.urls")),
 ]
 
 # The language is in the address: English at /..., Spanish at /es/..., so a page is the same

@@ -1,9 +1,11 @@
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
+from cities.common.views import kept_for_each_person
 from toolkit.grant import metrics
 
 
+@kept_for_each_person
 class HomeView(TemplateView):
     template_name = "toolkit/home.html"
 

@@ -14,7 +14,6 @@ again once the transaction commits, so a reader who computed with the old rows i
 never keeps them under the new generation.
 """
 
-import contextlib
 import hashlib
 import re
 import uuid
@@ -39,6 +38,12 @@ def generation(name: str = CONTENT) -> str:
     return value
 
 
+def generations(names: tuple[str, ...]) -> list[str]:
+    """The current generations of `names`, read in one round trip to the cache."""
+    found = cache.get_many([_PREFIX + name for name in names])
+    return [found.get(_PREFIX + name) or generation(name) for name in names]
+
+
 def _bump(name: str) -> None:
     cache.set(_PREFIX + name, uuid.uuid4().hex, None)
 
@@ -50,7 +55,8 @@ def changed(name: str = CONTENT) -> None:
 
 
 # The apps whose tables pages and figures are drawn from.
-CONTENT_APPS = {"cities", "plans", "roundtables", "toolkit", "taggit"}
+# `auth` holds the groups' permissions, which decide what a signed-in person's pages show.
+CONTENT_APPS = {"auth", "cities", "plans", "roundtables", "toolkit", "taggit"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _tables: dict[str, str] = {}
 
@@ -73,9 +79,10 @@ def _on_write(execute, sql, params, many, context):
         name = _generation_of_table(found.group(1))
         if name:
             _bump(name)
-            # Under manual transaction management there is no commit to wait for.
-            with contextlib.suppress(transaction.TransactionManagementError):
-                transaction.on_commit(lambda: _bump(name), using=context["connection"].alias)
+            # Once more when the transaction commits (outside one, the write is committed).
+            connection = context["connection"]
+            if connection.in_atomic_block:
+                transaction.on_commit(lambda: _bump(name), using=connection.alias)
     return result
 
 
@@ -87,8 +94,12 @@ def track_writes(sender, connection, **kwargs) -> None:
 
 def key(*parts: Any, reads: tuple[str, ...] = (CONTENT,)) -> str:
     """A cache key for `parts` under the current generations of what it `reads`."""
-    generations = [generation(name) for name in reads]
-    raw = "|".join(str(part) for part in (*parts, *generations))
+    return key_under(generations(reads), *parts)
+
+
+def key_under(current: list[str], *parts: Any) -> str:
+    """The key for `parts` under generations already read (see `generations`)."""
+    raw = "|".join(str(part) for part in (*parts, *current))
     return "derived:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

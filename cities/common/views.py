@@ -39,3 +39,15 @@ class RequiresMixin:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def kept_for_each_person(view_class):
+    """Mark a read-only page that may be kept whole for each signed-in person.
+
+    Such a page depends only on the content, the clock, the address and who asks: it writes
+    nothing, reads nothing else from the session, and shows no form whose state the session
+    holds. `toolkit.pagecache.PersonalPageCacheMiddleware` keeps it per person (see there).
+    The mark is not inherited: a view built on a marked one is not kept unless marked too.
+    """
+    view_class.kept_for_each_person = True
+    return view_class

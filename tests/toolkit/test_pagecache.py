@@ -176,3 +176,61 @@ def test_a_page_showing_a_message_is_not_kept(client, world):
     assert "You have signed out." in shown
     assert "You have signed out." not in text(client.get("/"))
     assert "You have signed out." not in text(Client().get("/"))
+
+
+def test_a_signed_in_persons_page_is_kept_for_them_alone(world, django_assert_max_num_queries):
+    url = world.city.get_absolute_url()
+    lead, editor = Client(), Client()
+    lead.force_login(world.lead)
+    editor.force_login(world.editor)
+
+    lead.get(url)  # sets the CSRF cookie, which the page's forms are drawn from
+    first = lead.get(url)
+    assert "Members and requests" in text(first)
+    # Kept: only the person is read again (the session comes from the cache).
+    with django_assert_max_num_queries(1):
+        again = lead.get(url)
+    assert again.content == first.content
+    assert "no-store" in again["Cache-Control"]
+
+    # Another person of the same city never gets the lead's page, nor does a visitor.
+    theirs = text(editor.get(url))
+    assert "Members and requests" not in theirs
+    assert "Sign out" in theirs
+    assert "Members and requests" not in text(Client().get(url))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_signed_in_page_changes_in_the_very_next_request_after_a_change():
+    world = make_world()
+    url = world.city.get_absolute_url()
+    entry = world.entries[0]
+    lead = Client()
+    lead.force_login(world.lead)
+    assert "Members and requests" in text(lead.get(url))
+    assert "EV charging expansion" in text(lead.get(entry.get_absolute_url()))
+    lead.get(entry.get_absolute_url())
+
+    model_edit(entry, by=world.coordinator, title="Chargers at every city lot")
+    assert "Chargers at every city lot" in text(lead.get(entry.get_absolute_url()))
+
+    # The person's own rights change: the page follows at once.
+    membership = world.lead.memberships.get(city=world.city)
+    membership.role = "staff"
+    membership.save()
+    assert "Members and requests" not in text(lead.get(url))
+
+
+def test_a_session_that_ended_never_reaches_a_kept_page(world):
+    url = world.city.get_absolute_url()
+    lead = Client()
+    lead.force_login(world.lead)
+    assert "Sign out" in text(lead.get(url))
+    copied = Client()
+    copied.cookies = lead.cookies  # the same cookie, as someone who copied it would send
+
+    lead.post("/accounts/logout/")
+    assert "Sign in" in text(lead.get(url))
+    page = text(copied.get(url))
+    assert "Sign in" in page
+    assert "Members and requests" not in page

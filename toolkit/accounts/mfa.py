@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from cities.permissions import is_coordinator
 from toolkit.grant.views import is_grant_staff
 
-# The account's own pages, in every language: signing out, email, password, the MFA setup.
-_ACCOUNT_PAGES = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]+)?/)?accounts/")
+# The account's own pages, in every language (signing out, email, password, the MFA setup),
+# and the public API, which answers everyone alike and grants no rights.
+_OPEN_TO_ALL = re.compile(r"^/(?:(?:[a-z]{2}(?:-[a-z]+)?/)?accounts/|api/)")
 
 
 def has_privileged_role(user) -> bool:
@@ -48,7 +49,7 @@ class PrivilegedRolesNeedMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _ACCOUNT_PAGES.match(request.path_info) and must_set_up_mfa(request.user):
+        if not _OPEN_TO_ALL.match(request.path_info) and must_set_up_mfa(request.user):
             messages.warning(
                 request,
                 _(

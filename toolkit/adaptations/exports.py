@@ -37,7 +37,8 @@ def package_key(city) -> str:
     return f"adaptation/{city.slug}"
 
 
-def _progress(rollup) -> dict:
+def progress_data(rollup) -> dict:
+    """A roll-up as plain data: the adaptation files and the public API give it so."""
     return {
         "in_plan": rollup.total,
         "done": rollup.done,
@@ -124,12 +125,12 @@ def adaptation_snapshot(plan: Plan) -> dict:
                     reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})
                 ),
             },
-            "progress": _progress(rollup.whole),
+            "progress": progress_data(rollup.whole),
             "focus_areas": [
                 {
                     "slug": area.slug,
                     "title": area.title,
-                    "progress": _progress(rollup.of(area.pk)),
+                    "progress": progress_data(rollup.of(area.pk)),
                     "entries": by_area[area.pk],
                 }
                 for area in areas

@@ -28,7 +28,7 @@ from django.views.generic import FormView, TemplateView
 from cities.common import cache
 from cities.common.errors import show_on_form
 from cities.common.redirects import redirect_next
-from cities.common.views import RequiresMixin
+from cities.common.views import RequiresMixin, kept_for_each_person
 from cities.models import City, Region
 from plans.models import Decision, Entry, FocusArea, Plan, Status
 from plans.revisions import FieldChange, revisions_compare
@@ -131,6 +131,7 @@ SORTS = {
 }
 
 
+@kept_for_each_person
 class AdaptationListView(TemplateView):
     """Every published adaptation, by last update or by city, optionally in one subregion."""
 
@@ -211,6 +212,7 @@ class CachedBodyMixin:
         return context
 
 
+@kept_for_each_person
 class AdaptationDetailView(CachedBodyMixin, AdaptationMixin, TemplateView):
     """The adaptation by focus area: each entry's decision and status, with progress roll-ups."""
 
@@ -261,6 +263,7 @@ class AdaptationSummaryView(AdaptationMixin, TemplateView):
         return context
 
 
+@kept_for_each_person
 class AdaptationChangesView(CachedBodyMixin, AdaptationMixin, TemplateView):
     """Only what the city changed: adapted entries word by word, what does not apply, its own."""
 
@@ -478,6 +481,7 @@ class AdaptationEntryMixin(AdaptationMixin):
         return context
 
 
+@kept_for_each_person
 class AdaptationEntryDetailView(AdaptationEntryMixin, TemplateView):
     """One entry of the adaptation: the city's decision, text, progress, and its model origin."""
 

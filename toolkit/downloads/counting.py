@@ -105,6 +105,7 @@ def download_record(*, request, package: str, format: str) -> DownloadEvent:
         unique_key=unique_download_key(visitor=visitor, package=package, format=format, now=now),
         is_bot=looks_like_bot(request.META.get("HTTP_USER_AGENT", "")),
     )
-    event.full_clean()
+    # Every field is drawn from the request by this module (the package and format from the
+    # address the view matched), so there is nothing a person typed to validate.
     event.save()
     return event

@@ -9,6 +9,7 @@ revision. Builds write to a temporary file and rename it into place: a failed bu
 previous package untouched.
 """
 
+import contextlib
 import fcntl
 import os
 import re
@@ -101,8 +102,11 @@ def package_latest(spec: PackageSpec, format: str) -> BuiltFile | None:
     """The package's newest built file, or None when no revision of it has been built yet."""
     current = built_path(spec, format)
     prefix, suffix = f"{_safe(spec.stem)}--", f".{format}"
-    candidates = [current, *package_root().glob(f"{prefix}*{suffix}")]
-    for path in sorted(set(candidates), key=lambda path: path != current):
+    with contextlib.suppress(FileNotFoundError):  # the usual case: no folder to read
+        return BuiltFile(
+            current, current.name[len(prefix) : -len(suffix)], True, current.stat().st_size
+        )
+    for path in package_root().glob(f"{prefix}*{suffix}"):
         try:
             size = path.stat().st_size
         except FileNotFoundError:  # never built, or replaced by a newer build just now

@@ -8,10 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from plans.models import Plan
 from toolkit.downloads.counting import download_record
 from toolkit.downloads.packages import FORMAT_NAMES, FORMATS, package_latest, package_response
-from toolkit.downloads.snapshots import toolkit_specs
+from toolkit.downloads.snapshots import model_plan_specs
 from toolkit.grant import metrics
 from toolkit.models import DownloadEvent
 
@@ -48,8 +47,7 @@ class DownloadsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = Plan.objects.model_plan()
-        specs = toolkit_specs(plan) if plan else []
+        plan, specs = model_plan_specs()
         keys = [spec.key for spec in specs]
         counts = metrics.cached("download-counts", tuple(keys), lambda: download_counts(keys))
         packages = []
@@ -78,10 +76,10 @@ class DownloadsView(TemplateView):
 @require_safe
 def package_download(request, scope: str, format: str):
     """Send one package; a full GET is recorded as a download, HEAD and ranges are not."""
-    plan = Plan.objects.model_plan()
+    plan, specs = model_plan_specs()
     if plan is None or format not in FORMATS:
         raise Http404
-    spec = next((spec for spec in toolkit_specs(plan) if spec.slug == scope), None)
+    spec = next((spec for spec in specs if spec.slug == scope), None)
     if spec is None:
         raise Http404
     return package_send(request, spec, format)

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cities import participation
+from cities.common.views import kept_for_each_person
 from toolkit.downloads.builders import spreadsheet_safe
 from toolkit.grant import charts, metrics
 from toolkit.grant.forms import GrantMeasureForm, PeriodForm
@@ -43,6 +44,7 @@ def chosen_period(request) -> tuple[metrics.Period | None, PeriodForm | None]:
     return None, form
 
 
+@kept_for_each_person
 class MetricsDashboardView(TemplateView):
     template_name = "grant/metrics_dashboard.html"
 

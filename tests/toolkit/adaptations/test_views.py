@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -635,7 +634,6 @@ def _grow(world, plan, factor: int) -> None:
             progress=Progress.DONE,
         )
     Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + factor)
-    cache.clear()
 
 
 @pytest.mark.parametrize(
