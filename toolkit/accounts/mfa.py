@@ -7,6 +7,7 @@ authenticator app, every page but their account's sends them to set it up.
 """
 
 import re
+import time
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from cities.permissions import is_coordinator
 from toolkit.grant.views import is_grant_staff
 
+CHECKED_UNTIL = "mfa_not_needed_until"
+RECHECK_SECONDS = 60
 # The account's own pages, in every language (signing out, email, password, the MFA setup),
 # and the public API, which answers everyone alike and grants no rights.
 _OPEN_TO_ALL = re.compile(r"^/(?:(?:[a-z]{2}(?:-[a-z]+)?/)?accounts/|api/)")
@@ -32,14 +35,28 @@ def has_authenticator_app(user) -> bool:
     return is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
 
 
-def must_set_up_mfa(user) -> bool:
-    """Whether the person holds a privileged role without an authenticator app set up."""
-    return (
-        settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES
-        and user.is_authenticated
-        and has_privileged_role(user)
-        and not has_authenticator_app(user)
-    )
+def must_set_up_mfa(session, user) -> bool:
+    """Whether the signed-in person holds a privileged role without an authenticator app.
+
+    A "no" is remembered in the session for RECHECK_SECONDS (from signing in, see
+    `remember_at_sign_in`), so a signed-in page costs no query for it (the roles take two); a
+    role given meanwhile is enforced within that time. A "yes" is never remembered: the person
+    is let through as soon as they have set it up.
+    """
+    if not settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES or not user.is_authenticated:
+        return False
+    if session.get(CHECKED_UNTIL, 0) > time.time():
+        return False
+    needed = has_privileged_role(user) and not has_authenticator_app(user)
+    if not needed:
+        session[CHECKED_UNTIL] = time.time() + RECHECK_SECONDS
+    return needed
+
+
+def remember_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Decide at sign-in, so the pages that follow find the answer in the session."""
+    if request is not None and hasattr(request, "session"):
+        must_set_up_mfa(request.session, user)
 
 
 class PrivilegedRolesNeedMfaMiddleware:
@@ -49,7 +66,9 @@ class PrivilegedRolesNeedMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _OPEN_TO_ALL.match(request.path_info) and must_set_up_mfa(request.user):
+        if not _OPEN_TO_ALL.match(request.path_info) and must_set_up_mfa(
+            request.session, request.user
+        ):
             messages.warning(
                 request,
                 _(

@@ -2,6 +2,7 @@
 rights; for everyone else it is optional."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -14,6 +15,7 @@ from tests.factories import (
     make_user,
     totp_code,
 )
+from toolkit.accounts.mfa import CHECKED_UNTIL
 from toolkit.models import User
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,16 @@ def test_an_enrolled_coordinator_signs_in_with_a_code(client):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(coordinator.pk)
+
+
+def test_a_role_given_during_a_session_needs_mfa_at_the_next_check(client, settings):
+    person = make_user()
+    client.force_login(person)
+    assert client.get("/cities/").status_code == 200
+    person.groups.add(Group.objects.get(name="Coordinators"))
+
+    session = client.session
+    session[CHECKED_UNTIL] = 0  # RECHECK_SECONDS have passed
+    session.save()
+
+    assert client.get("/cities/")["Location"] == SETUP
