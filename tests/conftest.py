@@ -9,6 +9,7 @@ from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from tests.queue import queue  # noqa: F401 (a fixture for the tests about the queue)
+from toolkit import pagecache
 
 # Rows that data migrations create. A transactional test empties every table when it ends,
 # so the next one puts these back, through the migrations' own functions.
@@ -57,10 +58,13 @@ def _mail_through_the_queue(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and cached figures live in the cache; every test starts clean.
+    # Rate limits and cached figures live in the cache; every test starts clean, and so does
+    # this process's own memory of pages.
     cache.clear()
+    pagecache.forget_held()
     yield
     cache.clear()
+    pagecache.forget_held()
 
 
 @pytest.fixture(autouse=True)

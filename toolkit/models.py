@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from cities.common.rows import person_field
 
 
 class UserManager(BaseUserManager):
@@ -71,9 +74,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
 
+# A download that counts: asked for by a person, not a robot, and served, not refused past
+# the rate limit. Every figure of downloads reads this one condition.
+COUNTED = models.Q(is_bot=False, over_limit=False)
+# COUNTER's double-click rule: the same visitor, package and format within 30 seconds is one.
+NOT_REPEATED = models.Q(is_repeat=False)
+
+
 class DownloadEventQuerySet(models.QuerySet):
     def human(self):
-        return self.filter(is_bot=False)
+        """Downloads that count (see COUNTED)."""
+        return self.filter(COUNTED)
 
     def of_toolkit(self):
         """Downloads of the model plan's packages (not of city adaptations)."""
@@ -105,11 +116,16 @@ class DownloadEvent(models.Model):
         related_name="download_events",
         verbose_name=_("city"),
     )
+    # A keyed hash, with a secret of the day, of the signed-in person or else of the network
+    # address: never the address itself, and never the browser (a new browser is not a new
+    # visitor).
     visitor_key = models.CharField(_("visitor key"), max_length=64)
-    # The same visitor, package and format within one clock hour share this key,
+    # The same visitor and package within one clock hour share this key, whatever the format,
     # so counting distinct keys gives the COUNTER rule's unique downloads.
     unique_key = models.CharField(_("unique-download key"), max_length=64, db_index=True)
-    is_bot = models.BooleanField(_("looks like a bot"), default=False)
+    is_bot = models.BooleanField(_("looks like a robot"), default=False)
+    is_repeat = models.BooleanField(_("repeat within 30 seconds"), default=False)
+    over_limit = models.BooleanField(_("refused past the rate limit"), default=False)
 
     objects = DownloadEventQuerySet.as_manager()
 
@@ -185,3 +201,37 @@ class VisitorSalt(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class ReportingPeriod(models.Model):
+    """A closed reporting period: its figures and records frozen, and its report files.
+
+    Everything is kept as it was at closing (toolkit.grant.reports): the report page and
+    files are read from here, never computed again, so they read the same a year later.
+    """
+
+    start = models.DateField(_("start of the period"))
+    end = models.DateField(_("end of the period"))
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = person_field(_("closed by"))
+    snapshot = models.JSONField(_("figures and records as closed"))
+    report_csv = models.BinaryField(_("report (CSV)"))
+    report_pdf = models.BinaryField(_("report (PDF)"))
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="reportingperiod_unique_dates"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="reportingperiod_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start} – {self.end}"
+
+    def get_absolute_url(self):
+        return reverse("metrics:period-report", kwargs={"pk": self.pk})

@@ -307,6 +307,13 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the site append to X-Forwarded-For: the client's address is
+# the one the farthest of them saw. One answer for every reader of the address (the sign-in
+# rate limits, the download counting and its rate limit, the API's); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT") or int(BEHIND_PROXY))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Downloads one network (or one signed-in person) may make per minute before a 429.
+DOWNLOADS_PER_MINUTE = int(os.environ.get("DJANGO_DOWNLOADS_PER_MINUTE") or 30)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

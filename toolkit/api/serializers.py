@@ -234,7 +234,10 @@ class MeasureSerializer(serializers.Serializer):
 
 class DownloadTotalsSerializer(serializers.Serializer):
     unique = serializers.IntegerField(help_text="Unique downloads by people: the grant figure.")
-    human_total = serializers.IntegerField()
+    human_total = serializers.IntegerField(help_text="Every download that counts, repeats removed.")
+    robots = serializers.IntegerField(help_text="Requests set aside as robots or machines.")
+    repeats = serializers.IntegerField(help_text="Requests set aside as repeats within 30 s.")
+    over_limit = serializers.IntegerField(help_text="Requests refused past the rate limit.")
     raw_total = serializers.IntegerField(help_text="All requests, bots included.")
 
 

@@ -402,7 +402,7 @@ def figures() -> dict:
     measures = metrics.grant_figures()
     downloads = next(
         (f.extra for f in measures if f.key == GrantMeasure.Key.TOOLKIT_DOWNLOADS),
-        {"unique": 0, "human_total": 0, "raw_total": 0},
+        metrics.NO_DOWNLOADS,
     )
     return {
         "period": {"start": period.start, "end": period.end},

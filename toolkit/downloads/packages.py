@@ -203,12 +203,18 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def package_response(
-    request, spec: PackageSpec, format: str, built: BuiltFile, *, record: Callable[[], None]
+    request,
+    spec: PackageSpec,
+    format: str,
+    built: BuiltFile,
+    *,
+    record: Callable[[], HttpResponse | None],
 ) -> HttpResponse:
     """Serve a built package; only a full GET counts as a download (HEAD and ranges do not).
 
     The file may be of the previous revision while the current one is being built: the
-    X-Package-Revision header says which revision it is.
+    X-Package-Revision header says which revision it is. `record()` counts the download and
+    may answer instead (past the rate limit), in which case the file is not sent.
     """
     path, size = built.path, built.size
     file = open(path, "rb")  # noqa: SIM115 (FileResponse closes it; opened first, as it may go)
@@ -240,7 +246,10 @@ def package_response(
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
         return response
-    record()
+    refused = record()
+    if refused is not None:
+        file.close()
+        return refused
     # FileResponse streams the file in chunks and closes it when the response ends.
     response = FileResponse(
         file,

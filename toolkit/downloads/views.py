@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -12,7 +13,7 @@ from toolkit.downloads.counting import download_record
 from toolkit.downloads.packages import FORMAT_NAMES, FORMATS, package_latest, package_response
 from toolkit.downloads.snapshots import model_plan_specs
 from toolkit.grant import metrics
-from toolkit.models import DownloadEvent
+from toolkit.models import COUNTED, NOT_REPEATED, DownloadEvent
 
 # Seconds a visitor is asked to wait when no revision of a package has been built yet.
 RETRY_AFTER = 30
@@ -35,8 +36,8 @@ def download_counts(keys: list[str]) -> dict[tuple[str, str], dict[str, int]]:
         DownloadEvent.objects.filter(package__in=keys)
         .values("package", "format")
         .annotate(
-            unique=Count("unique_key", distinct=True, filter=Q(is_bot=False)),
-            total=Count("pk", filter=Q(is_bot=False)),
+            unique=Count("unique_key", distinct=True, filter=COUNTED),
+            total=Count("pk", filter=COUNTED & NOT_REPEATED),
         )
     )
     return {(row["package"], row["format"]): row for row in rows}
@@ -85,6 +86,17 @@ def package_download(request, scope: str, format: str):
     return package_send(request, spec, format)
 
 
+def _counted_or_refused(request, spec, format: str):
+    """Record the download; past the rate limit, the page that refuses it (429)."""
+    event = download_record(request=request, package=spec.key, format=format)
+    if not event.over_limit:
+        return None
+    context = {"retry_after": event.retry_after, "limit": settings.DOWNLOADS_PER_MINUTE}
+    response = render(request, "downloads/download_too_many.html", context, status=429)
+    response["Retry-After"] = str(event.retry_after)
+    return response
+
+
 def package_send(request, spec, format: str):
     """Send one format of a package as it is built; a full GET is recorded. Never builds.
 
@@ -102,7 +114,7 @@ def package_send(request, spec, format: str):
                 spec,
                 format,
                 built,
-                record=lambda: download_record(request=request, package=spec.key, format=format),
+                record=lambda: _counted_or_refused(request, spec, format),
             )
         except FileNotFoundError:
             continue

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from cities.models import City, Membership, Region
 from plans.models import Plan
 from roundtables.models import Registration, RoundTable, WalkIn
 from toolkit.adaptations.reads import city_done_percent, city_progress
-from toolkit.models import DownloadEvent, GrantMeasure
+from toolkit.models import COUNTED, NOT_REPEATED, DownloadEvent, GrantMeasure
 
 DEFINITIONS = {
     GrantMeasure.Key.PARTICIPATING_CITIES: _(
@@ -31,8 +31,10 @@ DEFINITIONS = {
         "the period."
     ),
     GrantMeasure.Key.TOOLKIT_DOWNLOADS: _(
-        "Downloads of the toolkit's packages during the period, not counting bots, and "
-        "counting one download per visitor per package and format per hour."
+        "Downloads of the toolkit's packages during the period, counting each signed-in "
+        "person, or else each network address, at most once per package per hour, whatever "
+        "the format or browser. Robots and machines on the COUNTER robots list and requests "
+        "refused past the rate limit are left out; all requests stay visible beside it."
     ),
     GrantMeasure.Key.ROUND_TABLES_HELD: _(
         "Round tables that took place during the period, marked as held, with at least one "
@@ -138,10 +140,37 @@ def _registered_by(moment: datetime.datetime, city_ref: str = "pk") -> Exists:
     )
 
 
+def _participating(period: Period):
+    return City.objects.filter(_registered_by(period.ends_before))
+
+
 def participating_cities(period: Period | None = None) -> int:
     """Cities with an approved member by the end of the period."""
+    return _participating(period or grant_period()).count()
+
+
+def participating_city_records(period: Period | None = None):
+    """The cities `participating_cities` counts, each with the approval that made it count.
+
+    That approval is the city's earliest one still standing before the end of the period:
+    `counted_since` (its moment), and the member's `counted_name` and `counted_job_title`.
+    """
     period = period or grant_period()
-    return City.objects.filter(_registered_by(period.ends_before)).count()
+    first = Membership.objects.filter(
+        city=OuterRef("pk"),
+        status=Membership.Status.APPROVED,
+        decided_at__lt=period.ends_before,
+    ).order_by("decided_at", "pk")
+    return (
+        _participating(period)
+        .select_related("primary_region")
+        .annotate(
+            counted_since=Subquery(first.values("decided_at")[:1]),
+            counted_name=Subquery(first.values("user__name")[:1]),
+            counted_job_title=Subquery(first.values("user__job_title")[:1]),
+        )
+        .order_by("counted_since", "name")
+    )
 
 
 def total_cities() -> int:
@@ -154,12 +183,71 @@ def _toolkit_events(period: Period):
     )
 
 
+# The totals shown beside the grant figure, in the dashboard's order, and their labels.
+DOWNLOAD_TOTALS = [
+    ("human_total", _("All downloads by people")),
+    ("robots", _("Set aside: robots and machines")),
+    ("repeats", _("Set aside: repeats within 30 seconds")),
+    ("over_limit", _("Set aside: refused past the rate limit")),
+    ("raw_total", _("All requests, bots included")),
+]
+NO_DOWNLOADS = {"unique": 0, **{key: 0 for key, _label in DOWNLOAD_TOTALS}}
+
+
+def _download_totals() -> dict[str, Count]:
+    """The totals of DOWNLOAD_TOTALS, as aggregates over download events."""
+    return {
+        "human_total": Count("pk", filter=COUNTED & NOT_REPEATED),
+        "raw_total": Count("pk"),
+        "robots": Count("pk", filter=Q(is_bot=True)),
+        "repeats": Count("pk", filter=COUNTED & ~NOT_REPEATED),
+        "over_limit": Count("pk", filter=Q(is_bot=False, over_limit=True)),
+    }
+
+
 def toolkit_downloads(period: Period | None = None) -> dict[str, int]:
-    """Unique human downloads of the toolkit (the grant figure) and the raw totals."""
+    """Unique downloads of the toolkit (the grant figure), the totals and what was set aside.
+
+    `unique` counts people and networks, once per package per hour; `human_total` every
+    download that counts, double clicks removed; `raw_total` every request. What lies
+    between them: `robots`, `repeats` (within 30 seconds) and `over_limit` (refused).
+    """
     return _toolkit_events(period or grant_period()).aggregate(
-        unique=Count("unique_key", distinct=True, filter=Q(is_bot=False)),
-        human_total=Count("pk", filter=Q(is_bot=False)),
-        raw_total=Count("pk"),
+        unique=Count("unique_key", distinct=True, filter=COUNTED),
+        **_download_totals(),
+    )
+
+
+def _first_of_its_unique_download(period: Period) -> Q:
+    """True for the counted event that opens its unique download (no earlier one shares its
+    key in the period), so each unique download is one event, in one day, package and format.
+    """
+    earlier = _toolkit_events(period).filter(
+        COUNTED,
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+        unique_key=OuterRef("unique_key"),
+    )
+    return COUNTED & ~Q(Exists(earlier))
+
+
+def download_records(period: Period | None = None):
+    """`toolkit_downloads` by day (in the site's time zone), package and format.
+
+    Each row has the same totals; its `unique` counts the unique downloads that began in it,
+    so the rows' uniques add up to the grant figure exactly.
+    """
+    period = period or grant_period()
+    return (
+        _toolkit_events(period)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("day", "package", "format")
+        .annotate(
+            unique=Count("pk", filter=_first_of_its_unique_download(period)),
+            **_download_totals(),
+        )
+        .order_by("day", "package", "format")
     )
 
 
@@ -172,6 +260,25 @@ def _held_in(period: Period):
 def round_tables_held(period: Period | None = None) -> int:
     """Round tables held with at least one recorded attendee, that started in the period."""
     return _held_in(period or grant_period()).count()
+
+
+def round_table_records(period: Period | None = None):
+    """The round tables `round_tables_held` counts, with their recorded attendance."""
+    period = period or grant_period()
+    return (
+        _held_in(period)
+        .select_related("region", "host_city")
+        .annotate(
+            attended_count=_count_of(
+                Registration.objects.filter(round_table=OuterRef("pk"), attended=True),
+                "round_table",
+            ),
+            walk_in_count=_count_of(
+                WalkIn.objects.filter(round_table=OuterRef("pk")), "round_table"
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 def _measure_figure(key: str, period: Period) -> tuple[int, dict]:
@@ -293,7 +400,7 @@ def monthly_trend(period: Period | None = None) -> list[Month]:
     downloads = {
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["unique"]
         for row in _toolkit_events(period)
-        .filter(is_bot=False)
+        .filter(COUNTED)
         .annotate(month=TruncMonth("created_at", tzinfo=zone))
         .values("month")
         .annotate(unique=Count("unique_key", distinct=True))
@@ -357,7 +464,7 @@ def city_table(period: Period | None = None):
         status=Membership.Status.APPROVED,
         decided_at__lt=period.ends_before,
     )
-    downloads = _toolkit_events(period).filter(city=OuterRef("pk"), is_bot=False)
+    downloads = _toolkit_events(period).filter(COUNTED, city=OuterRef("pk"))
     attended = _held_in(period).filter(
         Exists(
             Registration.objects.filter(

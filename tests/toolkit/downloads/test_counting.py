@@ -26,9 +26,11 @@ def request_from(address="203.0.113.7", user_agent=FIREFOX):
         "Wget/1.21.4",
         "python-requests/2.32.3",
         "Mozilla/5.0 (compatible; AhrefsBot/7.0)",
+        "Go-http-client/2.0",
+        "Scrapy/2.11 (+https://scrapy.org)",
     ],
 )
-def test_crawlers_and_empty_user_agents_look_like_bots(user_agent):
+def test_robots_and_machines_on_the_counter_list_and_empty_user_agents_look_like_bots(user_agent):
     assert downloads.looks_like_bot(user_agent)
 
 
@@ -53,6 +55,19 @@ def test_the_visitor_key_never_contains_the_address_or_browser():
     assert "203.0.113.7" not in key and "Firefox" not in key
 
 
+def test_a_new_browser_name_is_not_a_new_visitor_but_a_signed_in_person_is(django_user_model):
+    now = timezone.now()
+    firefox = downloads.visitor_key(request_from(), now=now)
+    assert downloads.visitor_key(request_from(user_agent="Chrome/131"), now=now) == firefox
+
+    people = []
+    for n in range(2):
+        request = request_from()
+        request.user = django_user_model.objects.create_user(email=f"p{n}@example.org")
+        people.append(downloads.visitor_key(request, now=now))
+    assert len({firefox, *people}) == 3
+
+
 def test_the_same_visitor_has_the_same_key_all_day_and_a_different_one_next_day():
     today = timezone.now()
     tomorrow = today + datetime.timedelta(days=1)
@@ -73,25 +88,37 @@ def test_yesterdays_secret_is_thrown_away_when_today_begins():
     assert list(VisitorSalt.objects.values_list("day", flat=True)) == [today]
 
 
-def test_unique_download_keys_change_with_the_hour_package_and_format():
+def test_unique_download_keys_change_with_the_hour_and_package_not_the_format():
     noon = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 
     def key(**changes):
-        values = {"visitor": "v", "package": "toolkit", "format": "pdf", "now": noon} | changes
+        values = {"visitor": "v", "package": "toolkit", "now": noon} | changes
         return downloads.unique_download_key(**values)
 
     assert key() == key(now=noon + datetime.timedelta(minutes=59))
     assert key() != key(now=noon + datetime.timedelta(minutes=60))
-    assert key() != key(format="csv")
     assert key() != key(package="toolkit/smart-mobility")
     assert key() != key(visitor="w")
 
 
-def test_behind_a_proxy_the_address_is_the_proxys_last_hop(settings):
-    settings.BEHIND_PROXY = True
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7"
-    )
+def forwarded(address, *, via="10.0.0.2"):
+    return RequestFactory().get("/", REMOTE_ADDR=via, HTTP_X_FORWARDED_FOR=address)
+
+
+def test_through_trusted_proxies_the_address_is_the_one_the_farthest_proxy_saw(settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = forwarded("1.2.3.4, 203.0.113.7")
     assert downloads.client_address(request) == "203.0.113.7"
-    settings.BEHIND_PROXY = False
-    assert downloads.client_address(request) == "10.0.0.2"
+    now = timezone.now()
+    assert downloads.visitor_key(forwarded("198.51.100.1"), now=now) != downloads.visitor_key(
+        forwarded("198.51.100.2"), now=now
+    )
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert downloads.client_address(forwarded("203.0.113.7")) == "10.0.0.2"
+    now = timezone.now()
+    assert downloads.visitor_key(forwarded("198.51.100.1"), now=now) == downloads.visitor_key(
+        forwarded("198.51.100.2"), now=now
+    )

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -224,7 +225,7 @@ def test_bots_are_recorded_but_left_out_of_every_count(seed_packages):
     Client(HTTP_USER_AGENT="").get(WHOLE.format("csv"))
 
     assert DownloadEvent.objects.filter(is_bot=True).count() == 2
-    assert metrics.toolkit_downloads() == {"unique": 0, "human_total": 0, "raw_total": 2}
+    assert metrics.toolkit_downloads() == {**metrics.NO_DOWNLOADS, "robots": 2, "raw_total": 2}
 
 
 def test_the_downloads_page_counts_unique_and_total_downloads_per_format(
@@ -245,10 +246,13 @@ def test_the_downloads_page_counts_unique_and_total_downloads_per_format(
         ]
 
     assert counts("PDF") == ["1", "1"]
-    assert counts("Spreadsheet (CSV)") == ["1", "2"]
+    assert counts("Spreadsheet (CSV)") == ["1", "1"]
     assert counts("Word (DOCX)") == ["0", "0"]
     assert "one clock hour count once" in html
-    assert metrics.toolkit_downloads()["unique"] == 2
+    # One visitor, one package within the hour: one unique download whatever the format.
+    totals = metrics.toolkit_downloads()
+    assert (totals["unique"], totals["human_total"], totals["repeats"]) == (1, 2, 1)
+    assert totals["raw_total"] == 3
 
 
 def test_the_downloads_page_shows_sizes_before_anyone_downloads(client, seed_packages):
@@ -311,8 +315,9 @@ def test_a_failed_build_keeps_the_previous_package(browser_client, media, seeded
 
 @pytest.mark.django_db(transaction=True)
 def test_a_thousand_downloads_from_32_clients_record_exactly_a_thousand_events(
-    seeded_transactional, media
+    seeded_transactional, media, settings
 ):
+    settings.DOWNLOADS_PER_MINUTE = 100  # 32 quick downloads each, more than a person makes
     plan = Plan.objects.model_plan()
     packages.specs_build(toolkit_specs(plan)[:1], ["csv"])
     errors = []
@@ -341,3 +346,78 @@ def test_a_thousand_downloads_from_32_clients_record_exactly_a_thousand_events(
     assert errors == []
     assert DownloadEvent.objects.count() == 1000
     assert metrics.toolkit_downloads()["unique"] == 32
+
+
+ROBOTS = ["Googlebot/2.1", "curl/8.5.0", "python-requests/2.32.3", "Go-http-client/2.0"]
+
+
+def browser_like(n: int) -> str:
+    return f"Mozilla/5.0 (X11; Linux x86_64; rv:{100 + n}.0) Gecko/20100101 Firefox/{100 + n}.0"
+
+
+@pytest.fixture
+def one_minute(monkeypatch):
+    """A clock stopped one second into a minute, so the test's requests share that minute."""
+    now = timezone.now().replace(second=1, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_address_with_two_hundred_browser_names_moves_the_figure_by_one_package(
+    seeded_transactional, media, settings, one_minute
+):
+    packages.specs_build(toolkit_specs(Plan.objects.model_plan())[:1], ["csv", "pdf"])
+    before = metrics.toolkit_downloads()
+    statuses = []
+    for n in range(200):
+        agent = ROBOTS[n % 4] if n % 5 == 0 else browser_like(n)
+        client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR="203.0.113.50")
+        response = client.get(WHOLE.format("pdf" if n % 2 else "csv"))
+        statuses.append(response.status_code)
+    after = metrics.toolkit_downloads()
+
+    limit = settings.DOWNLOADS_PER_MINUTE
+    assert statuses[:limit] == [200] * limit
+    # The rest of the minute: refused, as this test states.
+    assert set(statuses[limit:]) == {429}, statuses
+    # One package downloaded: the grant figure moves by one, robots by none.
+    assert after["unique"] - before["unique"] == 1
+    assert after["robots"] - before["robots"] == 200 // 5  # every fifth was a robot
+    # Every request stays visible, refused ones included.
+    assert after["raw_total"] - before["raw_total"] == 200
+    assert after["over_limit"] - before["over_limit"] == 200 - limit - (200 - limit) // 5
+
+    # Five signed-in staff of one city, from that same exhausted address: five more.
+    city = City.objects.get(slug="west-hollywood")
+    for _person in range(5):
+        person = make_membership(city=city).user
+        client = Client(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.50")
+        client.force_login(person)
+        assert client.get(WHOLE.format("csv")).status_code == 200
+    assert metrics.toolkit_downloads()["unique"] - after["unique"] == 5
+
+
+def test_past_the_limit_a_visitor_is_told_to_wait_and_nothing_is_sent(
+    browser_client, seed_packages, settings, one_minute
+):
+    settings.DOWNLOADS_PER_MINUTE = 2
+    assert [download(browser_client, WHOLE.format("csv"))[0].status_code for _ in range(2)] == [
+        200,
+        200,
+    ]
+    refused, body = download(browser_client, WHOLE.format("csv"))
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "59"
+    assert "Content-Disposition" not in refused
+    assert "Too many downloads at once" in body.decode()
+    assert "does not count" in body.decode()
+    assert metrics.toolkit_downloads()["over_limit"] == 1
+
+
+def test_a_double_click_counts_once_in_the_totals(browser_client, seed_packages):
+    download(browser_client, WHOLE.format("pdf"))
+    download(browser_client, WHOLE.format("pdf"))
+    totals = metrics.toolkit_downloads()
+    assert (totals["unique"], totals["human_total"], totals["repeats"]) == (1, 1, 1)
+    assert totals["raw_total"] == 2

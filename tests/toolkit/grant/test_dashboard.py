@@ -74,8 +74,8 @@ def test_the_public_dashboard_shows_each_measure_with_target_percent_and_definit
     assert "50% of the target." in html
     for definition in metrics.DEFINITIONS.values():
         assert str(definition).replace("'", "&#x27;") in html
-    assert 'id="downloads-human">4<' in html
-    assert 'id="downloads-raw">5<' in html
+    assert 'id="downloads-human-total">4<' in html
+    assert 'id="downloads-raw-total">5<' in html
 
 
 def test_the_funnel_subregions_and_trend_have_charts_and_tables(client, activity):
