@@ -13,7 +13,7 @@ DEMO_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=insecure-key-for-the-test-suite-only \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: help setup run serve test test-fast lint format bench messages lock clean
+.PHONY: help system-packages setup run serve test test-fast lint format bench messages lock clean
 
 help:
 	@echo "make run    set up and serve the demo site on SQLite at http://$(HOST):$(PORT)"
@@ -23,6 +23,11 @@ help:
 	@echo "make serve  gunicorn in production mode (needs the production environment variables;"
 	@echo "            run the task worker beside it: .venv/bin/python manage.py run_huey)"
 	@echo "make messages  extract new strings into the Spanish catalogues"
+
+# gettext, Pango and a font (and Chromium for `make test`): installed with apt-get when run as
+# root, otherwise the one command to run is printed.
+system-packages:
+	bin/system-packages
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +44,7 @@ STATIC_SOURCES := $(shell find static cities plans roundtables toolkit -path '*/
 staticfiles/staticfiles.json: $(STATIC_SOURCES) node_modules/.installed $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
 
-setup: $(VENV)/.installed node_modules/.installed staticfiles/staticfiles.json
+setup: system-packages $(VENV)/.installed node_modules/.installed staticfiles/staticfiles.json
 	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: setup
@@ -63,6 +68,7 @@ serve: setup
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: setup
+	bin/system-packages --browser
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -355,12 +355,37 @@ def membership_leave(*, membership: Membership, user) -> Membership:
             params={"city": city.name},
             code="last_lead",
         )
+    return _leave(membership, user=user)
+
+
+def _leave(membership: Membership, *, user) -> Membership:
     was_approved = membership.is_approved
     _decide(membership, status=Status.REMOVED, by=user)
     _save(membership)
     if was_approved:
         hooks.membership_ended(membership)
     return membership
+
+
+@transaction.atomic
+def memberships_forget(*, user) -> list[Membership]:
+    """For a person closing their account: leave every city and forget what they told each.
+
+    Each open membership ends as leaving does (its round-table seats go with it), even the
+    only lead's: that city's requests then go to the coordinators until it has a lead again.
+    Job titles, departments and decision messages are blanked in every membership row and in
+    their history, so no record keeps them.
+    """
+    ended = []
+    for membership in Membership.objects.open().filter(user=user).order_by("city_id"):
+        _lock_city(membership.city)
+        locked = _lock_membership(membership)
+        if locked.status in (Status.PENDING, Status.APPROVED):
+            ended.append(_leave(locked, user=user))
+    blank = {"job_title": "", "department": "", "decision_message": ""}
+    Membership.objects.filter(user=user).update(**blank)
+    Membership.history.filter(user_id=user.pk).update(**blank)
+    return ended
 
 
 @transaction.atomic

@@ -76,6 +76,14 @@ def _site_language():
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's site admin, with two-step verification set up as every site admin must."""
+    from tests.factories import enrol_mfa
+
+    return enrol_mfa(admin_user)
+
+
+@pytest.fixture
 def seeded(db):
     """The county's subregions and 88 cities, as `load_seed_data` loads them."""
     call_command("load_seed_data", verbosity=0)

@@ -3,8 +3,11 @@
 import datetime
 import functools
 import itertools
+import time
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import F
@@ -17,6 +20,8 @@ from roundtables.models import Registration, RoundTable
 from toolkit.models import User
 
 PASSWORD = "a-long-test-password-2026"
+# Every test authenticator app holds this secret, so a test can compute its current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _sequence = itertools.count(1)
 
 
@@ -39,12 +44,32 @@ def make_user(*, email=None, name="", password=PASSWORD, verified=True, groups=(
     return user
 
 
-def make_coordinator(**kwargs) -> User:
-    return make_user(groups=["Coordinators"], **kwargs)
+def enrol_mfa(user: User) -> User:
+    """Set up an authenticator app and recovery codes for the person, as allauth's setup does."""
+    TOTP.activate(user, TOTP_SECRET)
+    RecoveryCodes.activate(user)
+    return user
 
 
-def make_grant_staff(**kwargs) -> User:
-    return make_user(groups=["Grant staff"], **kwargs)
+def totp_code(*, secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    """The code an authenticator app holding `secret` shows at `at` (now by default)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def recovery_code(user: User) -> str:
+    """One of the person's unused recovery codes."""
+    return RecoveryCodes(user.authenticator_set.get(type="recovery_codes")).get_unused_codes()[0]
+
+
+# Coordinators and grant staff must have two-step verification (toolkit/accounts/mfa.py).
+def make_coordinator(*, mfa: bool = True, **kwargs) -> User:
+    user = make_user(groups=["Coordinators"], **kwargs)
+    return enrol_mfa(user) if mfa else user
+
+
+def make_grant_staff(*, mfa: bool = True, **kwargs) -> User:
+    user = make_user(groups=["Grant staff"], **kwargs)
+    return enrol_mfa(user) if mfa else user
 
 
 def make_region(*, name=None) -> Region:

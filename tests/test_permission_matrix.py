@@ -22,6 +22,7 @@ from tests.matrix import FORBIDDEN, LOGIN, NOT_FOUND, OK, REFUSED, ROLES, build_
 PUBLIC = {
     "home",
     "healthz",
+    "readyz",
     "about",
     "privacy",
     "accessibility",

@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7Qe-production-like-secret-key-for-the-check-0f3a9c1b2d4e6f8a0b1c2",
     "DJANGO_ALLOWED_HOSTS": "smartcity.example.org",
+    "DATABASE_URL": "postgres://smartcity@db.example.org:5432/smartcity",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
 
@@ -36,6 +38,45 @@ def test_production_settings_pass_the_deploy_check_with_no_warning():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def without(*names: str) -> dict:
+    return {name: value for name, value in PRODUCTION_ENV.items() if name not in names}
+
+
+@pytest.mark.parametrize(
+    ("missing", "error"),
+    [
+        (("DATABASE_URL",), "(toolkit.E002) Production runs on PostgreSQL"),
+        (("REDIS_URL",), "(toolkit.E003) Production needs Redis"),
+    ],
+)
+def test_production_refuses_to_start_without_its_shared_services(missing, error):
+    result = manage("check", "--deploy", env=without(*missing))
+
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
+def test_production_refuses_to_start_without_a_public_address():
+    env = without("DJANGO_ALLOWED_HOSTS") | {"DJANGO_ALLOWED_HOSTS": "*"}
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "(toolkit.E004) The site's public address is http://127.0.0.1:8000" in result.stderr
+    assert "DJANGO_SITE_URL" in result.stderr
+
+
+def test_an_explicit_site_url_is_a_public_address():
+    env = without("DJANGO_ALLOWED_HOSTS") | {
+        "DJANGO_ALLOWED_HOSTS": "*",
+        "DJANGO_SITE_URL": "https://smartcity.example.org",
+    }
+
+    result = manage("check", "--deploy", env=env)
+
+    assert "toolkit.E004" not in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -41,6 +41,7 @@ from django.utils.cache import (
 
 from cities.common import cache
 from roundtables.models import round_table_moments
+from toolkit.health import PROBES
 
 # A backstop only: a page is dropped as soon as the content changes (a new generation).
 TIMEOUT = 24 * 3600
@@ -158,7 +159,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz":  # the bare view for probes: touches nothing
+        if request.path_info in PROBES:  # they touch nothing, or check the cache itself
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             # The API keeps its own answers (toolkit/api/kept.py), after its rate limit: served

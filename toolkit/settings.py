@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from toolkit.errors import admins, sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "taggit",
     "simple_history",
     "csp",
@@ -82,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz and /readyz to a probe by IP address or over plain HTTP.
+    "toolkit.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: coordinators, grant staff and admins enrol first.
+    "toolkit.accounts.mfa.PrivilegedRolesNeedMfaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: the person is known and their session checked before a kept page is served.
     "toolkit.pagecache.PersonalPageCacheMiddleware",
@@ -222,6 +229,13 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Smart City Collaborative] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's built-in rate limits stay on (its defaults); they live in the cache.
+
+# Two-step verification: an authenticator app (TOTP) with recovery codes. Optional for everyone;
+# coordinators, grant staff and site admins must set it up first (toolkit/accounts/mfa.py),
+# except in the demo, whose shared accounts have no authenticator app.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Smart City Collaborative"
+MFA_REQUIRED_FOR_PRIVILEGED_ROLES = env_bool("DJANGO_MFA_REQUIRED", not DEBUG)
 
 # --- Mail -------------------------------------------------------------------------
 
@@ -352,12 +366,35 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
 
-# --- Logging ---------------------------------------------------------------------------
+# --- Logging and error reports -----------------------------------------------------------
+# A server error is mailed to ADMINS ("Name <email>, Other <email>") through the mail queue
+# and, when SENTRY_DSN is set, sent to Sentry with personal data scrubbed (toolkit/errors.py).
 
+ADMINS = admins(os.environ.get("DJANGO_ADMINS", ""))
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Requests that fail, and Django's own errors; they reach the console through root.
+        # (Not the worker's errors: a mail task failing while the mail server is down would
+        # mail about itself.)
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Scanners send any Host header: refused with a 400, logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    sentry_init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))
 CSRF_FAILURE_VIEW = "toolkit.views.csrf_failure"

@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from toolkit import views
+from toolkit import health, views
 
 # Machine-facing and staff-only addresses stay the same in every language.
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("toolkit.api.urls")),
 ]

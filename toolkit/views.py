@@ -1,6 +1,4 @@
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from cities.common.views import kept_for_each_person
@@ -16,12 +14,6 @@ class HomeView(TemplateView):
         context["figures"] = metrics.cached("figures", None, metrics.grant_figures)
         context["total_cities"] = metrics.total_cities()
         return context
-
-
-@never_cache
-def healthz(request):
-    """A bare view for load balancers and the benchmark: touches nothing."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def csrf_failure(request, reason=""):

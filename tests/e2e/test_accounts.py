@@ -3,6 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import PASSWORD, make_coordinator, make_user, totp_code
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -44,3 +46,45 @@ def test_a_visitor_signs_up_confirms_signs_in_switches_to_spanish_and_signs_out(
 
     page.get_by_role("button", name="Cerrar sesión").click()
     expect(page.get_by_role("link", name="Iniciar sesión")).to_be_visible()
+
+
+def test_a_coordinator_sets_up_two_step_verification_before_using_their_rights(
+    page, seeded_transactional, sign_in
+):
+    make_coordinator(email="kate@weho.example", mfa=False)
+
+    sign_in("kate@weho.example")
+
+    # Asked for the password again (allauth does before any change to two-step verification).
+    expect(page.get_by_text("needs two-step verification")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activate Authenticator App")
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret=secret))
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
+    page.goto("/round-tables/new/")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Activate Authenticator App")
+    expect(page).to_have_url(re.compile("/round-tables/new/"))
+
+
+def test_a_person_downloads_their_data_and_closes_their_account(
+    page, seeded_transactional, sign_in
+):
+    make_user(email="sam@example.org", name="Sam Ortiz")
+    sign_in("sam@example.org")
+    page.goto("/accounts/profile/")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your data (JSON)").click()
+    assert '"email": "sam@example.org"' in download.value.path().read_text()
+
+    page.get_by_role("link", name="Close your account").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Close my account").click()
+
+    expect(page.get_by_text("Your account is closed")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()

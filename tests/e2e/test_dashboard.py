@@ -7,7 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.factories import enrol_mfa
 from toolkit.demo.people import DEMO_PASSWORD
+from toolkit.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +28,8 @@ def test_grant_staff_change_the_period_and_export_what_visitors_also_see(
     settings.DEBUG = True  # the demo refuses to load otherwise
     call_command("load_demo_data", verbosity=0)
     settings.DEBUG = False
+    # Outside the demo, grant staff have two-step verification set up.
+    enrol_mfa(User.objects.get(email="program.officer@demo.example"))
 
     sign_in("program.officer@demo.example", DEMO_PASSWORD)
 

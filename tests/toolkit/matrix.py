@@ -1,5 +1,6 @@
 """Who may use the toolkit's private pages (run by tests/test_permission_matrix.py)."""
 
+from tests.factories import PASSWORD
 from tests.matrix import FORBIDDEN, OK, Case, expect
 
 CASES = [
@@ -10,6 +11,15 @@ CASES = [
         expect(OK),
         method="post",
         data=lambda w: {"name": "Renamed by the matrix", "job_title": "Analyst"},
+    ),
+    Case("download your data", "account-data", expect(OK)),
+    Case("the close-your-account form", "account-close", expect(OK)),
+    Case(
+        "close your account",
+        "account-close",
+        expect(OK),
+        method="post",
+        data=lambda w: {"password": PASSWORD},
     ),
 ]
 

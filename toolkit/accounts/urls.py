@@ -6,5 +6,7 @@ from toolkit.accounts import views
 # password pages (their templates are overridden in this room's templates/).
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/data.json", views.AccountDataView.as_view(), name="account-data"),
+    path("profile/close/", views.AccountCloseView.as_view(), name="account-close"),
     path("", include("allauth.urls")),
 ]

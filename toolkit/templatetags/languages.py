@@ -4,8 +4,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils import translation
+
+from cities.common.site import absolute
 
 register = template.Library()
 
@@ -29,6 +32,13 @@ def url_in(request, code: str) -> str:
     return there
 
 
+def _absolute(request, path: str) -> str:
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:  # the 400 page, for a request to a host this site is not
+        return absolute(path)
+
+
 @register.simple_tag(takes_context=True)
 def page_in_every_language(context) -> list[Alternate]:
     """This page in every language, each with its local name and absolute address."""
@@ -43,7 +53,7 @@ def page_in_every_language(context) -> list[Alternate]:
                 code=code,
                 name=translation.get_language_info(code)["name_local"],
                 path=path,
-                url=request.build_absolute_uri(path),
+                url=_absolute(request, path),
                 is_default=code == settings.LANGUAGE_CODE,
             )
         )
