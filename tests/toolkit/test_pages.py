@@ -49,7 +49,8 @@ def test_information_pages_are_public(client, url):
 def test_privacy_page_states_the_download_counting_rules(client):
     html = client.get("/privacy/").content.decode()
     assert "never keep" in html
-    assert "one hour count once" in html
+    assert "one clock hour count once" in html
+    assert "COUNTER robots list" in html
 
 
 def test_a_wrong_address_gets_the_sites_own_404_page(client, db):
