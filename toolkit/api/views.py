@@ -28,7 +28,11 @@ from plans.forms import EntryFilterForm, sources_in_use
 from plans.models import Entry, FocusArea, Plan, published_condition
 from plans.search import search_entries
 from roundtables.models import RoundTable
-from toolkit.adaptations.exports import adaptation_snapshot, progress_data
+from toolkit.adaptations.exports import (
+    adaptation_row,
+    adaptation_snapshot,
+    published_adaptations,
+)
 from toolkit.adaptations.reads import Rollup, city_changes, progress_rollups
 from toolkit.api import serializers
 from toolkit.api.kept import kept_answer
@@ -279,24 +283,6 @@ class CityDetailView(PublicView):
 
 
 # --- Published adaptations -----------------------------------------------------------------------
-
-
-def adaptation_row(plan: Plan, rollup: Rollup) -> dict:
-    city = plan.city
-    return {
-        "city": {"name": city.name, "slug": city.slug},
-        "title": plan.title,
-        "summary": plan.summary,
-        "published_at": plan.published_at.isoformat() if plan.published_at else None,
-        "updated_at": (plan.content_changed_at or plan.updated_at).isoformat(),
-        "progress": progress_data(rollup),
-        "url": absolute(reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})),
-        "api_url": absolute(reverse("api:adaptation-detail", kwargs={"city": city.slug})),
-    }
-
-
-def published_adaptations():
-    return Plan.objects.adaptations().published().select_related("city")
 
 
 @documented(serializers.AdaptationSerializer(many=True))
