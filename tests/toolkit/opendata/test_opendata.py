@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_entry
+from tests.querycount import assert_constant_queries
 from toolkit.adaptations.exports import ALL_FORMATS, all_adaptations_spec
 from toolkit.downloads import packages
 from toolkit.downloads.snapshots import toolkit_specs
@@ -297,3 +299,31 @@ def test_only_the_progress_page_may_be_framed_by_other_sites(client, published, 
             response = client.get(ordinary)
             assert _frame_ancestors(response) == "frame-ancestors 'none'", (ordinary, attempt)
             assert response["X-Frame-Options"] == "DENY", (ordinary, attempt)
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def _grow(world, factor: int) -> None:
+    """`factor` times the published adaptations, round tables and model entries."""
+    from plans.models import Plan
+    from tests.factories import make_city, make_round_table
+
+    for n in range(Plan.objects.adaptations().published().count(), factor):
+        city = make_city(name=f"Grown City {factor}-{n}")
+        Plan.objects.create(
+            kind=Plan.Kind.ADAPTATION,
+            city=city,
+            title=f"Plan of {city.name}",
+            status=Plan.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        make_round_table(title=f"Grown round table {factor}-{n}")
+        make_entry(focus_area=world.mobility, title=f"Grown entry {factor}-{n}")
+
+
+@pytest.mark.parametrize("address", ["/open-data/", "/data.json", "/sitemap.xml"])
+def test_the_catalogue_and_the_sitemap_run_a_constant_number_of_queries(client, published, address):
+    build_files(published)
+    counts = assert_constant_queries(client, address, lambda f: _grow(published, f), (10, 30))
+    print(f"{address}: {counts[0]} queries at 1x, 10x and 30x")
