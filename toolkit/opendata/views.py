@@ -42,7 +42,6 @@ def dcat_dataset(dataset, *, contact_email: str) -> dict:
         "identifier": absolute(reverse("opendata:catalogue")) + f"#{dataset.key}",
         "accessLevel": "public",
         "license": dataset.licence["url"],
-        "rights": dataset.licence_note,
         "spatial": "Los Angeles County, California",
         "landingPage": absolute(dataset.landing_path),
         "distribution": [
