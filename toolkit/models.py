@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from cities.common.rows import person_field
 
 
 class UserManager(BaseUserManager):
@@ -198,3 +201,37 @@ class VisitorSalt(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class ReportingPeriod(models.Model):
+    """A closed reporting period: its figures and records frozen, and its report files.
+
+    Everything is kept as it was at closing (toolkit.grant.reports): the report page and
+    files are read from here, never computed again, so they read the same a year later.
+    """
+
+    start = models.DateField(_("start of the period"))
+    end = models.DateField(_("end of the period"))
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = person_field(_("closed by"))
+    snapshot = models.JSONField(_("figures and records as closed"))
+    report_csv = models.BinaryField(_("report (CSV)"))
+    report_pdf = models.BinaryField(_("report (PDF)"))
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="reportingperiod_unique_dates"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="reportingperiod_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start} – {self.end}"
+
+    def get_absolute_url(self):
+        return reverse("metrics:period-report", kwargs={"pk": self.pk})

@@ -27,7 +27,6 @@ exports, forms, messages), unless its view chose otherwise for an anonymous visi
 """
 
 import bisect
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -56,9 +55,6 @@ def is_anonymous(request) -> bool:
     )
 
 
-# Pages held in this process's memory, the most recently used last (see the docstring).
-HELD = 256
-_held: OrderedDict[str, tuple] = OrderedDict()
 _moments: tuple[str, list] = ("", [])
 
 
@@ -99,24 +95,6 @@ def page_key(request) -> str:
     return _key(request, "page", language=language)
 
 
-def _kept(key: str) -> tuple | None:
-    found = _held.get(key)
-    if found is None:
-        found = django_cache.get(key)
-        if found is None:
-            return None
-        _hold(key, found)
-    else:
-        _held.move_to_end(key)
-    return found
-
-
-def _hold(key: str, page: tuple) -> None:
-    _held[key] = page
-    if len(_held) > HELD:
-        _held.popitem(last=False)
-
-
 # Addresses whose last answer could not be kept (a download, a calendar file): not looked
 # up in the cache until one of them answers with a page that can be kept.
 _never_kept: set[str] = set()
@@ -125,13 +103,13 @@ _never_kept: set[str] = set()
 def forget_held() -> None:
     """Empty this process's memory of pages (as emptying the shared cache does for it)."""
     global _moments
-    _held.clear()
+    cache.forget_held()
     _never_kept.clear()
     _moments = ("", [])
 
 
 def _remember_never_kept(path: str) -> None:
-    if len(_never_kept) >= 4 * HELD:
+    if len(_never_kept) >= 4 * cache.HELD:
         _never_kept.clear()
     _never_kept.add(path)
 
@@ -206,7 +184,7 @@ class PageCacheMiddleware:
         address = request.get_full_path()
         # The key is read before the view runs: a write during the view makes it stale.
         key = None if address in _never_kept else page_key(request)
-        kept = _kept(key) if key else None
+        kept = cache.held_get(key) if key else None
         if kept is not None:
             return _answer(request, _response(kept))
         response = self.get_response(request)
@@ -220,7 +198,7 @@ class PageCacheMiddleware:
         if key and request.method == "GET":
             page = _page(response)
             django_cache.set(key, page, TIMEOUT)
-            _hold(key, page)
+            cache.hold(key, page)
         return _answer(request, response)
 
     @staticmethod
@@ -266,14 +244,14 @@ class PersonalPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _personal_key(request, user)
-        kept = _kept(key)
+        kept = cache.held_get(key)
         if kept is not None:
             return _response(kept)
         response = self.get_response(request)
         if _marked(request) and is_keepable(response) and not request.session.modified:
             page = _page(response)
             django_cache.set(key, page, TIMEOUT)
-            _hold(key, page)
+            cache.hold(key, page)
         return response
 
 

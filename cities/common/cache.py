@@ -17,6 +17,7 @@ never keeps them under the new generation.
 import hashlib
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -103,6 +104,36 @@ def key_under(current: list[str], *parts: Any) -> str:
     return "derived:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# Values also held in this process's memory, the most recently used last. Their keys name
+# the generations they were drawn under, so a held value is never stale either.
+HELD = 512
+_held: OrderedDict[str, Any] = OrderedDict()
+
+
+def held_get(name: str) -> Any:
+    """The value kept under `name`: from this process's memory, else the shared cache."""
+    found = _held.get(name)
+    if found is not None:
+        _held.move_to_end(name)
+        return found
+    found = cache.get(name)
+    if found is not None:
+        hold(name, found)
+    return found
+
+
+def hold(name: str, value: Any) -> None:
+    """Keep `value` under `name` in this process's memory (the oldest goes past HELD)."""
+    _held[name] = value
+    if len(_held) > HELD:
+        _held.popitem(last=False)
+
+
+def forget_held() -> None:
+    """Empty this process's memory (as emptying the shared cache does for it)."""
+    _held.clear()
+
+
 def cached(
     parts: tuple,
     compute: Callable[[], Any],
@@ -110,15 +141,33 @@ def cached(
     reads: tuple[str, ...] = (CONTENT,),
     timeout=3600,
     fresh: Callable[[Any], bool] | None = None,
+    held: bool = False,
 ) -> Any:
     """`compute()`, kept until what it reads changes (`timeout` is only a backstop).
 
     `fresh(value)`, when given, says whether a kept value still holds: for what the clock
     changes without a write (a round table that has just ended), it is computed again.
+    `held` keeps it in this process's memory too, for what every request reads.
     """
     name = key(*parts, reads=reads)
-    found = cache.get(name)
+    found = held_get(name) if held else cache.get(name)
     if found is None or (fresh is not None and not fresh(found)):
         found = compute()
         cache.set(name, found, timeout)
+        if held:
+            hold(name, found)
     return found
+
+
+def hits(name: str, seconds: int) -> int:
+    """Count one more hit on `name`, a counter that lives `seconds`: the count so far.
+
+    Atomic across processes; one round trip on Redis (cities.common.redis).
+    """
+    counter = getattr(cache, "incr_living", None)
+    if counter is not None:
+        return counter(name, seconds)
+    try:
+        return cache.incr(name)
+    except ValueError:  # the first hit (or another's, just now)
+        return 1 if cache.add(name, 1, seconds) else cache.incr(name)

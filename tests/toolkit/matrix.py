@@ -59,3 +59,70 @@ CASES += [
         data=_measures_data,
     ),
 ]
+
+
+def setup(world) -> None:
+    """A closed reporting period, made directly: the matrix asks who may read it, not how."""
+    import datetime
+
+    from django.utils import timezone
+
+    from toolkit.grant import metrics, reports
+    from toolkit.models import ReportingPeriod
+
+    period = metrics.Period(datetime.date(2023, 1, 1), datetime.date(2023, 3, 31))
+    world.reporting_period = ReportingPeriod.objects.create(
+        start=period.start,
+        end=period.end,
+        snapshot=reports.period_snapshot(period, closed_at=timezone.now(), closed_by="Matrix"),
+        report_csv=b"csv",
+        report_pdf=b"%PDF-1.7",
+    )
+
+
+CASES += [
+    *(
+        Case(
+            f"see the records behind a figure ({kind})",
+            "metrics:records",
+            expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+            kwargs=lambda w, kind=kind: {"kind": kind},
+        )
+        for kind in ("cities", "downloads", "round-tables")
+    ),
+    *(
+        Case(
+            f"export the records behind a figure ({kind})",
+            "metrics:records-export",
+            expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+            kwargs=lambda w, kind=kind: {"kind": kind},
+        )
+        for kind in ("cities", "downloads", "round-tables")
+    ),
+    Case("open the closing of a period", "metrics:period-close", expect(FORBIDDEN, coordinator=OK)),
+    Case(
+        "close a reporting period",
+        "metrics:period-close",
+        expect(FORBIDDEN, coordinator=OK),
+        method="post",
+        data=lambda w: {"start": "2024-01-01", "end": "2024-03-31"},
+    ),
+    Case(
+        "read a closed period's report",
+        "metrics:period-report",
+        expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+        kwargs=lambda w: {"pk": w.reporting_period.pk},
+    ),
+    *(
+        Case(
+            f"download a closed period's report ({extension})",
+            "metrics:period-report-file",
+            expect(FORBIDDEN, grant_staff=OK, coordinator=OK),
+            kwargs=lambda w, extension=extension: {
+                "pk": w.reporting_period.pk,
+                "extension": extension,
+            },
+        )
+        for extension in ("csv", "pdf")
+    ),
+]

@@ -39,6 +39,7 @@ def kept_answer(request, *, reads: tuple[str, ...], compute: Callable[[], object
         ("api", request.build_absolute_uri(), timezone.localdate()),
         lambda: _keep(compute()),
         reads=reads,
+        held=True,
     )
     response = get_conditional_response(
         request, etag=kept.etag, last_modified=kept.drawn_at

@@ -2,16 +2,19 @@
 
 The client is known by a keyed hash of its address (the proxy's last hop behind one, as the
 download counter reads it), so no address is kept even in the cache. The key is the site's
-secret: a count lives a minute, so there is nothing to rotate, and no database write.
+secret: a count lives a window, so there is nothing to rotate, and no database write. Each
+window (a second, a minute, ... as the rate says) is one counter: one round trip a request.
 """
 
 import hashlib
 import hmac
+import time
 
 from django.conf import settings
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from cities.common import cache
 from toolkit.downloads.counting import client_address
 
 
@@ -21,14 +24,21 @@ def client_key(request) -> str:
     return hmac.new(secret, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
-class ClientRateThrottle(SimpleRateThrottle):
-    """At most the `api` rate of requests per client (REST_FRAMEWORK's throttle rates)."""
+class ClientRateThrottle(BaseThrottle):
+    """At most the `api` rate of requests per client and window (REST_FRAMEWORK's rates)."""
 
     scope = "api"
 
-    def get_rate(self):
+    def allow_request(self, request, view):
         # Read at each request, so that a change of the setting applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        allowed, seconds = SimpleRateThrottle.parse_rate(
+            None, api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        )
+        now = time.time()
+        window = int(now // seconds)
+        self.retry_after = seconds - now % seconds
+        name = f"throttle:{self.scope}:{client_key(request)}:{seconds}:{window}"
+        return cache.hits(name, seconds) <= allowed
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
+    def wait(self):
+        return self.retry_after

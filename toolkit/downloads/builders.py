@@ -115,10 +115,15 @@ def write_csv(snapshot: dict, out) -> None:
 
 
 def write_pdf(snapshot: dict, out) -> None:
-    from weasyprint import HTML
-
     with translation.override("en"):
         html = render_to_string("downloads/toolkit.pdf.html", {"snapshot": snapshot})
+    write_html_as_pdf(html, out)
+
+
+def write_html_as_pdf(html: str, out) -> None:
+    """A PDF of a self-contained HTML page, through WeasyPrint, fetching nothing."""
+    from weasyprint import HTML
+
     HTML(string=html, url_fetcher=_no_fetching, base_url="/").write_pdf(target=out)
 
 

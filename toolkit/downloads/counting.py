@@ -27,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cities.common import cache as generations
 from cities.models import Membership
 from toolkit.models import DownloadEvent, VisitorSalt
 
@@ -34,8 +35,14 @@ REPEAT_SECONDS = 30
 
 
 def looks_like_bot(user_agent: str) -> bool:
-    """A robot or machine by the COUNTER robots list, or a request naming no browser at all."""
-    return not user_agent.strip() or counter_robots.is_robot_or_machine(user_agent)
+    """A robot or machine by the COUNTER robots list, or a request naming no browser at all.
+
+    The list's patterns are matched as written and, as COUNTER intends, whatever the case
+    ("AhrefsBot" is a "bot"): also against the user agent in lower case.
+    """
+    return not user_agent.strip() or any(
+        counter_robots.is_robot_or_machine(agent) for agent in (user_agent, user_agent.lower())
+    )
 
 
 def client_address(request) -> str:
@@ -98,12 +105,8 @@ def seconds_over_limit(visitor: str, *, now: datetime.datetime) -> int:
     """0 within the visitor's allowance this minute, else the seconds until the next minute."""
     moment = int(now.timestamp())
     minute = moment // 60
-    key = f"download-rate:{visitor}|{minute}"
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the visitor's first request this minute (or another's just now)
-        # Kept well past its minute (the key names the minute, so it never counts twice).
-        used = 1 if cache.add(key, 1, 600) else cache.incr(key)
+    # Kept well past its minute (the key names the minute, so it never counts twice).
+    used = generations.hits(f"download-rate:{visitor}|{minute}", 600)
     if used <= settings.DOWNLOADS_PER_MINUTE:
         return 0
     return 60 - moment % 60

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -140,10 +140,37 @@ def _registered_by(moment: datetime.datetime, city_ref: str = "pk") -> Exists:
     )
 
 
+def _participating(period: Period):
+    return City.objects.filter(_registered_by(period.ends_before))
+
+
 def participating_cities(period: Period | None = None) -> int:
     """Cities with an approved member by the end of the period."""
+    return _participating(period or grant_period()).count()
+
+
+def participating_city_records(period: Period | None = None):
+    """The cities `participating_cities` counts, each with the approval that made it count.
+
+    That approval is the city's earliest one still standing before the end of the period:
+    `counted_since` (its moment), and the member's `counted_name` and `counted_job_title`.
+    """
     period = period or grant_period()
-    return City.objects.filter(_registered_by(period.ends_before)).count()
+    first = Membership.objects.filter(
+        city=OuterRef("pk"),
+        status=Membership.Status.APPROVED,
+        decided_at__lt=period.ends_before,
+    ).order_by("decided_at", "pk")
+    return (
+        _participating(period)
+        .select_related("primary_region")
+        .annotate(
+            counted_since=Subquery(first.values("decided_at")[:1]),
+            counted_name=Subquery(first.values("user__name")[:1]),
+            counted_job_title=Subquery(first.values("user__job_title")[:1]),
+        )
+        .order_by("counted_since", "name")
+    )
 
 
 def total_cities() -> int:
@@ -167,6 +194,17 @@ DOWNLOAD_TOTALS = [
 NO_DOWNLOADS = {"unique": 0, **{key: 0 for key, _label in DOWNLOAD_TOTALS}}
 
 
+def _download_totals() -> dict[str, Count]:
+    """The totals of DOWNLOAD_TOTALS, as aggregates over download events."""
+    return {
+        "human_total": Count("pk", filter=COUNTED & NOT_REPEATED),
+        "raw_total": Count("pk"),
+        "robots": Count("pk", filter=Q(is_bot=True)),
+        "repeats": Count("pk", filter=COUNTED & ~NOT_REPEATED),
+        "over_limit": Count("pk", filter=Q(is_bot=False, over_limit=True)),
+    }
+
+
 def toolkit_downloads(period: Period | None = None) -> dict[str, int]:
     """Unique downloads of the toolkit (the grant figure), the totals and what was set aside.
 
@@ -176,11 +214,40 @@ def toolkit_downloads(period: Period | None = None) -> dict[str, int]:
     """
     return _toolkit_events(period or grant_period()).aggregate(
         unique=Count("unique_key", distinct=True, filter=COUNTED),
-        human_total=Count("pk", filter=COUNTED & NOT_REPEATED),
-        raw_total=Count("pk"),
-        robots=Count("pk", filter=Q(is_bot=True)),
-        repeats=Count("pk", filter=COUNTED & ~NOT_REPEATED),
-        over_limit=Count("pk", filter=Q(is_bot=False, over_limit=True)),
+        **_download_totals(),
+    )
+
+
+def _first_of_its_unique_download(period: Period) -> Q:
+    """True for the counted event that opens its unique download (no earlier one shares its
+    key in the period), so each unique download is one event, in one day, package and format.
+    """
+    earlier = _toolkit_events(period).filter(
+        COUNTED,
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
+        unique_key=OuterRef("unique_key"),
+    )
+    return COUNTED & ~Q(Exists(earlier))
+
+
+def download_records(period: Period | None = None):
+    """`toolkit_downloads` by day (in the site's time zone), package and format.
+
+    Each row has the same totals; its `unique` counts the unique downloads that began in it,
+    so the rows' uniques add up to the grant figure exactly.
+    """
+    period = period or grant_period()
+    return (
+        _toolkit_events(period)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("day", "package", "format")
+        .annotate(
+            unique=Count("pk", filter=_first_of_its_unique_download(period)),
+            **_download_totals(),
+        )
+        .order_by("day", "package", "format")
     )
 
 
@@ -193,6 +260,25 @@ def _held_in(period: Period):
 def round_tables_held(period: Period | None = None) -> int:
     """Round tables held with at least one recorded attendee, that started in the period."""
     return _held_in(period or grant_period()).count()
+
+
+def round_table_records(period: Period | None = None):
+    """The round tables `round_tables_held` counts, with their recorded attendance."""
+    period = period or grant_period()
+    return (
+        _held_in(period)
+        .select_related("region", "host_city")
+        .annotate(
+            attended_count=_count_of(
+                Registration.objects.filter(round_table=OuterRef("pk"), attended=True),
+                "round_table",
+            ),
+            walk_in_count=_count_of(
+                WalkIn.objects.filter(round_table=OuterRef("pk")), "round_table"
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
 
 
 def _measure_figure(key: str, period: Period) -> tuple[int, dict]:

@@ -1,6 +1,7 @@
 """The grant dashboard: public figures for everyone, detail and exports for the grant staff."""
 
 import csv
+import io
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -8,8 +9,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -21,17 +23,13 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
 from cities import participation
-from cities.common.views import kept_for_each_person
-from toolkit.downloads.builders import spreadsheet_safe
-from toolkit.grant import charts, metrics
+from cities.common.errors import DomainError, show_on_form
+from cities.common.views import RequiresMixin, kept_for_each_person
+from toolkit.downloads.builders import spreadsheet_safe, write_table
+from toolkit.grant import charts, metrics, records, reports, services
 from toolkit.grant.forms import GrantMeasureForm, PeriodForm
-from toolkit.models import GrantMeasure
-
-GRANT_STAFF_PERMISSION = "toolkit.view_grant_details"
-
-
-def is_grant_staff(user) -> bool:
-    return user.is_authenticated and user.has_perm(GRANT_STAFF_PERMISSION)
+from toolkit.grant.permissions import can_close_periods, can_see_records, is_grant_staff
+from toolkit.models import GrantMeasure, ReportingPeriod
 
 
 def chosen_period(request) -> tuple[metrics.Period | None, PeriodForm | None]:
@@ -82,6 +80,12 @@ class MetricsDashboardView(TemplateView):
             period=period,
             period_form=form,
             grant_staff=grant_staff,
+            closed_periods=(
+                ReportingPeriod.objects.only("start", "end", "closed_at").order_by("-start")
+                if can_see_records(self.request.user)
+                else ()
+            ),
+            can_close_periods=can_close_periods(self.request.user),
             can_edit_measures=self.request.user.has_perm("toolkit.change_grantmeasure"),
             chosen=chosen,
             computed_at=timezone.now(),
@@ -103,6 +107,10 @@ class MetricsDashboardView(TemplateView):
         context = {
             "grant_staff": grant_staff,
             "figures": figures,
+            "figure_records": [
+                (figure, _records_url(records.KIND_OF_MEASURE[figure.key], chosen))
+                for figure in figures
+            ],
             "downloads": downloads,
             "download_totals": [
                 (key.replace("_", "-"), label, downloads[key])
@@ -150,6 +158,29 @@ class MetricsDashboardView(TemplateView):
                 for city in metrics.city_table(period)
             ]
         return context
+
+
+def _period_query(chosen) -> str:
+    """The query string that keeps the chosen period on the next page ("" for the grant's)."""
+    if chosen is None:
+        return ""
+    return f"?start={chosen.start:%Y-%m-%d}&end={chosen.end:%Y-%m-%d}"
+
+
+def _records_url(kind: str, chosen) -> str:
+    return reverse("metrics:records", kwargs={"kind": kind}) + _period_query(chosen)
+
+
+def _invalid_period(form) -> HttpResponse | None:
+    """A plain 400 naming what is wrong with a chosen period, for a file that cannot show a form."""
+    if form is None or not form.is_bound or form.is_valid():
+        return None
+    errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    return HttpResponse(
+        _("The period is not valid: %(errors)s") % {"errors": errors},
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 # --- CSV exports ----------------------------------------------------------------------
@@ -290,13 +321,9 @@ class MetricsExportView(LoginRequiredMixin, View):
             raise Http404
         chosen, form = chosen_period(request)
         period = chosen or metrics.grant_period()
-        if form is not None and form.is_bound and not form.is_valid():
-            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-            return HttpResponse(
-                _("The period is not valid: %(errors)s") % {"errors": errors},
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+        refusal = _invalid_period(form)
+        if refusal is not None:
+            return refusal
         return figures_csv(table, chosen, period)
 
 
@@ -365,3 +392,149 @@ class GrantMeasuresUpdateView(PermissionRequiredMixin, View):
         formset.save()
         messages.success(request, _("The measures are saved."))
         return redirect("metrics:dashboard")
+
+
+# --- The records behind each figure -------------------------------------------------------
+
+
+def _record_table(kind: str) -> records.RecordTable:
+    if kind not in records.TABLES:
+        raise Http404
+    return records.TABLES[kind]
+
+
+@kept_for_each_person
+class RecordsView(RequiresMixin, TemplateView):
+    """The records one figure of the dashboard counts, for the chosen period."""
+
+    requires = staticmethod(can_see_records)
+    template_name = "grant/records.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = _record_table(self.kwargs["kind"])
+        chosen, form = chosen_period(self.request)
+        period = chosen or metrics.grant_period()
+        plain = table.plain(period)
+        context.update(
+            table=records.for_display(plain),
+            figure=records.figure_of(plain),
+            definition=metrics.DEFINITIONS[table.measure],
+            measure_label=GrantMeasure.Key(table.measure).label,
+            period=period,
+            period_form=form,
+            period_query=_period_query(chosen),
+            computed_at=timezone.now(),
+            other_tables=[(kind, other.title) for kind, other in records.TABLES.items()],
+        )
+        return context
+
+
+class RecordsExportView(RequiresMixin, View):
+    """One figure's records as CSV, with the period, the moment and the definition at the top."""
+
+    requires = staticmethod(can_see_records)
+
+    def get(self, request, kind: str):
+        table = _record_table(kind)
+        chosen, form = chosen_period(request)
+        refusal = _invalid_period(form)
+        if refusal is not None:
+            return refusal
+        period = chosen or metrics.grant_period()
+        notes = [
+            _("Open Sourced Smart City Collaborative: %(title)s") % {"title": table.title},
+            _("Period: %(start)s to %(end)s") % {"start": period.start, "end": period.end},
+            _("Computed at: %(moment)s")
+            % {"moment": timezone.localtime().isoformat(timespec="seconds")},
+            f"{GrantMeasure.Key(table.measure).label}: {metrics.DEFINITIONS[table.measure]}",
+        ]
+        out = io.BytesIO()
+        write_table(
+            out,
+            [(column.key, str(column.label)) for column in table.columns],
+            table.rows(period),
+            notes=notes,
+        )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        name = f"smart-city-collaborative-{kind}-{period.start}-{period.end}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+# --- Reporting periods ------------------------------------------------------------------
+
+
+class ReportingPeriodCloseView(RequiresMixin, View):
+    """A coordinator closes a reporting period: its figures and records are frozen."""
+
+    requires = staticmethod(can_close_periods)
+    template_name = "grant/reportingperiod_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, self.page(PeriodForm()))
+
+    def post(self, request):
+        form = PeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period = services.reporting_period_close(
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    closed_by=request.user,
+                )
+            except DomainError as error:
+                show_on_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The period is closed: its report is kept as it stands now."),
+                )
+                return redirect(period)
+        return render(request, self.template_name, self.page(form), status=400)
+
+    def page(self, form) -> dict:
+        return {
+            "form": form,
+            "closed_periods": ReportingPeriod.objects.only("start", "end", "closed_at"),
+        }
+
+
+@kept_for_each_person
+class ReportingPeriodDetailView(RequiresMixin, TemplateView):
+    """A closed period's report, read from its snapshot: never computed again."""
+
+    requires = staticmethod(can_see_records)
+    template_name = "grant/reportingperiod_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = get_object_or_404(
+            ReportingPeriod.objects.defer("report_csv", "report_pdf"), pk=self.kwargs["pk"]
+        )
+        context.update(
+            reporting_period=period,
+            snapshot=period.snapshot,
+            tables=reports.tables_of(period.snapshot),
+        )
+        return context
+
+
+class ReportingPeriodFileView(RequiresMixin, View):
+    """A closed period's report file (CSV or PDF), exactly as written when it was closed."""
+
+    requires = staticmethod(can_see_records)
+    FILES = {
+        "csv": ("report_csv", "text/csv; charset=utf-8"),
+        "pdf": ("report_pdf", "application/pdf"),
+    }
+
+    def get(self, request, pk: int, extension: str):
+        if extension not in self.FILES:
+            raise Http404
+        column, content_type = self.FILES[extension]
+        period = get_object_or_404(ReportingPeriod.objects.only("start", "end", column), pk=pk)
+        response = HttpResponse(bytes(getattr(period, column)), content_type=content_type)
+        name = f"smart-city-collaborative-report-{period.start}-{period.end}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

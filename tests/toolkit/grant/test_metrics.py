@@ -55,7 +55,14 @@ def test_downloads_count_once_per_visitor_package_and_hour_and_never_count_bots(
     _download("bot", at=noon, bot=True)
     _download("c", package="adaptation/west-hollywood", at=noon)  # not the toolkit
 
-    assert metrics.toolkit_downloads() == {"unique": 4, "human_total": 5, "raw_total": 6}
+    assert metrics.toolkit_downloads() == {
+        "unique": 4,
+        "human_total": 5,
+        "raw_total": 6,
+        "robots": 1,
+        "repeats": 0,
+        "over_limit": 0,
+    }
 
 
 def test_only_held_round_tables_with_an_attendee_count():
