@@ -57,6 +57,7 @@ PAGES = [
     ("round table", "/round-tables/westside-round-table-smart-streetlights/"),
     ("metrics", "/metrics/"),
     ("downloads page", "/toolkit/downloads/"),
+    ("open data page", "/open-data/"),
     ("adaptation", "/adaptations/west-hollywood/"),
     ("adaptation diff", "/adaptations/west-hollywood/changes/"),
     # The public API's lists: kept per content generation by the API itself, after its rate

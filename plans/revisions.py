@@ -292,6 +292,15 @@ def revisions_summarise(revisions: list) -> dict[int, list[str]]:
     return summary
 
 
+def revision_author(revision) -> str:
+    """Who made a revision, as the history pages and the public API name them."""
+    if revision.history_user is not None:
+        return revision.history_user.get_full_name()
+    if revision.history_change_reason == Reason.SEED:
+        return gettext("The toolkit's published content")
+    return gettext("Unknown")
+
+
 def stale_comparison(current, values: dict) -> list[FieldChange]:
     """What a person's unsaved form would change in the version saved meanwhile by someone else."""
     yours = copy.copy(current)

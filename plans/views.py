@@ -26,7 +26,13 @@ from plans import permissions, services
 from plans.adoption import adoption_count, adoption_of
 from plans.forms import EntryFilterForm, EntryForm, FocusAreaForm, sources_in_use, tags_in_use
 from plans.models import CoreValue, Entry, FocusArea, Plan, Status
-from plans.revisions import Reason, revisions_compare, revisions_summarise, stale_comparison
+from plans.revisions import (
+    Reason,
+    revision_author,
+    revisions_compare,
+    revisions_summarise,
+    stale_comparison,
+)
 from plans.search import search_entries
 
 ENTRIES_PER_PAGE = 20
@@ -306,6 +312,7 @@ class HistoryMixin:
                     revision,
                     Reason.label(revision.history_change_reason),
                     summaries[revision.history_id],
+                    revision_author(revision),
                 )
                 for revision in revisions
             ],

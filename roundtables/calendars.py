@@ -102,3 +102,21 @@ def calendar_bytes(
     for round_table in round_tables:
         calendar.add_component(_event(round_table, stamp=stamp, with_online_link=with_online_link))
     return calendar.to_ical()
+
+
+# How far back a feed reaches: last year's round tables stay in subscribers' calendars.
+FEED_HISTORY = datetime.timedelta(days=400)
+
+
+def feed(region=None) -> bytes:
+    """The feed calendar apps subscribe to: every round table, or those open to a subregion's
+    cities (its own and the county-wide ones), from FEED_HISTORY ago on."""
+    round_tables = RoundTable.objects.filter(starts_at__gte=timezone.now() - FEED_HISTORY).order_by(
+        "starts_at"
+    )
+    if region is None:
+        return calendar_bytes(round_tables, name=_("Smart City Collaborative round tables"))
+    return calendar_bytes(
+        round_tables.open_to(region),
+        name=_("Smart City Collaborative round tables: %(region)s") % {"region": region},
+    )

@@ -1,5 +1,4 @@
 import csv
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -34,7 +33,6 @@ from roundtables.forms import (
 from roundtables.models import Material, Registration, RoundTable, WalkIn, attending_cities
 
 # How far back the subscribable feeds reach; older round tables stay on the site.
-FEED_HISTORY = datetime.timedelta(days=400)
 
 
 class RoundTableMixin:
@@ -155,18 +153,11 @@ class CalendarFeedView(View):
     county-wide ones, which its cities are invited to as well)."""
 
     def get(self, request, region=None):
-        round_tables = RoundTable.objects.filter(
-            starts_at__gte=timezone.now() - FEED_HISTORY
-        ).order_by("starts_at")
         if region is None:
-            name = _("Smart City Collaborative round tables")
-            filename = "round-tables.ics"
+            content, filename = calendars.feed(), "round-tables.ics"
         else:
             region = get_object_or_404(Region, slug=region)
-            round_tables = round_tables.open_to(region)
-            name = _("Smart City Collaborative round tables: %(region)s") % {"region": region}
-            filename = f"round-tables-{region.slug}.ics"
-        content = calendars.calendar_bytes(round_tables, name=name)
+            content, filename = calendars.feed(region), f"round-tables-{region.slug}.ics"
         response = HttpResponse(content, content_type=calendars.CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         response["Cache-Control"] = "public, max-age=900"

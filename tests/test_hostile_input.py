@@ -56,6 +56,7 @@ from tests import hostile
 from tests.factories import PASSWORD
 from tests.matrix import OK, ROLES, build_world
 from tests.test_permission_matrix import CASES, MATRICES, OUR_APPS
+from toolkit.adaptations.exports import ALL_FORMATS, all_adaptations_spec
 from toolkit.downloads.packages import specs_build
 from toolkit.downloads.snapshots import toolkit_specs
 from toolkit.tasks import worker_heartbeat
@@ -214,9 +215,11 @@ def build_everything():
     for module in MATRICES.values():
         if hasattr(module, "setup"):
             module.setup(world)
-    # The worker has built the model plan's packages, as after any change on the site (a
+    # The worker has built the model plan's packages and the file of every published
+    # adaptation, as after any change on the site (a
     # download that finds none answers "being prepared", a 503 by design).
     specs_build(toolkit_specs(Plan.objects.model_plan()))
+    specs_build([all_adaptations_spec()], formats=list(ALL_FORMATS))
     # And its scheduler beats every minute: /readyz answers 503 when no worker is seen, by design.
     worker_heartbeat.call_local()
     return world

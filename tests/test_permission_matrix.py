@@ -36,6 +36,16 @@ PUBLIC = {
     "cities:city-detail",
     "roundtables:roundtable-list",
     "roundtables:roundtable-detail",
+    # Open data (toolkit/opendata/): the catalogue page and data.json, the sitemap, robots.txt,
+    # the file of every published adaptation (drafts are never in it: tests/toolkit/opendata/),
+    # the public dashboard's tables as CSV and the embeddable progress page.
+    "opendata:catalogue",
+    "data-json",
+    "sitemap",
+    "robots",
+    "adaptations:all-download",
+    "metrics:open-export",
+    "metrics:embed",
 }
 
 # Not ours: Django's admin, allauth's account pages, static files.

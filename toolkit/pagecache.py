@@ -115,9 +115,24 @@ def _remember_never_kept(path: str) -> None:
     _never_kept.add(path)
 
 
+# What a view marks its response with for the middleware outside the cache (the embeddable page
+# widens its Content-Security-Policy, see toolkit/grant/views.py): kept with the page, so a
+# kept page gets the same headers as a drawn one.
+_MARKS = ("_csp_update", "_csp_replace", "_csp_config", "_csp_exempt", "xframe_options_exempt")
+
+
+def _page(response) -> tuple:
+    """What is kept of a response: its body, its headers and its marks."""
+    marks = {name: getattr(response, name) for name in _MARKS if hasattr(response, name)}
+    return (response.content, dict(response.items()), marks)
+
+
 def _response(page: tuple) -> HttpResponse:
-    content, headers = page
-    return HttpResponse(content, headers=headers)
+    content, headers, *rest = page  # a page kept before marks were kept has none
+    response = HttpResponse(content, headers=headers)
+    for name, value in (rest[0] if rest else {}).items():
+        setattr(response, name, value)
+    return response
 
 
 def is_keepable(response) -> bool:
@@ -182,7 +197,7 @@ class PageCacheMiddleware:
         patch_cache_control(response, public=True, no_cache=True)
         _without_accept_language(response)
         if key and request.method == "GET":
-            page = (response.content, dict(response.items()))
+            page = _page(response)
             django_cache.set(key, page, TIMEOUT)
             cache.hold(key, page)
         return _answer(request, response)
@@ -235,7 +250,7 @@ class PersonalPageCacheMiddleware:
             return _response(kept)
         response = self.get_response(request)
         if _marked(request) and is_keepable(response) and not request.session.modified:
-            page = (response.content, dict(response.items()))
+            page = _page(response)
             django_cache.set(key, page, TIMEOUT)
             cache.hold(key, page)
         return response

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "roundtables",
     "toolkit.adaptations",
     "toolkit.api",
+    "toolkit.opendata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "toolkit.apps.ProjectStaticFilesConfig",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -243,6 +245,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Smart City Collaborative <no-reply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write about the open data (the contact of the DCAT-US catalogue, /data.json).
+CONTACT_EMAIL = os.environ.get("DJANGO_CONTACT_EMAIL") or (
+    f"open-data@{_named_hosts[0]}" if _named_hosts else "open-data@localhost"
+)
 # Every message goes through the task queue (below): a worker sends it through
 # QUEUED_EMAIL_BACKEND, and tries again later when the mail server is down or refuses it.
 EMAIL_BACKEND = "cities.common.mail.QueuedEmailBackend"
@@ -320,7 +326,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "DENY"  # but for the embeddable progress page (toolkit/grant/views.py)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -6,6 +6,8 @@ downloads are recorded under the package key "adaptation/<city slug>", so they n
 towards the toolkit downloads measure (which counts keys starting with "toolkit").
 """
 
+import hashlib
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.common.site import absolute
 from cities.common.text import render_markdown
 from plans.models import Decision, Entry, FocusArea, Plan, Status
-from toolkit.adaptations.reads import progress_rollup
+from toolkit.adaptations.reads import Rollup, progress_rollup, progress_rollups
 from toolkit.downloads.builders import _HtmlToDocx, _no_fetching, write_json, write_table
 from toolkit.downloads.packages import PackageSpec
 from toolkit.downloads.snapshots import LICENCE, entry_text
@@ -256,3 +258,104 @@ def adaptation_spec(plan: Plan) -> PackageSpec:
 def adaptation_send(request, plan: Plan, format: str):
     """Send one format of the adaptation (built first if needed); a full GET is recorded."""
     return package_send(request, adaptation_spec(plan), format)
+
+
+# --- Every published adaptation in one file ------------------------------------------------------
+
+
+def published_adaptations():
+    """The adaptations the public may read: published ones, with their city."""
+    return Plan.objects.adaptations().published().select_related("city")
+
+
+def adaptation_row(plan: Plan, rollup: Rollup) -> dict:
+    """A published adaptation in brief: the API's list gives it so, and the all-adaptations file."""
+    city = plan.city
+    return {
+        "city": {"name": city.name, "slug": city.slug},
+        "title": plan.title,
+        "summary": plan.summary,
+        "published_at": plan.published_at.isoformat() if plan.published_at else None,
+        "updated_at": (plan.content_changed_at or plan.updated_at).isoformat(),
+        "progress": progress_data(rollup),
+        "url": absolute(reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})),
+        "api_url": absolute(reverse("api:adaptation-detail", kwargs={"city": city.slug})),
+    }
+
+
+ALL_SNAPSHOT_VERSION = 1
+# The formats the file of every published adaptation comes in.
+ALL_FORMATS = {"csv": _("Spreadsheet (CSV)"), "json": _("Data (JSON)")}
+
+
+def all_adaptations_snapshot() -> dict:
+    """Every published adaptation, by city name: each as the API lists it, with its entries
+    as its own JSON file gives them."""
+    with translation.override("en"):
+        plans = list(published_adaptations().order_by("city__name", "pk"))
+        rollups = progress_rollups(plans)
+        return {
+            "format": "smart-city-adaptations",
+            "version": ALL_SNAPSHOT_VERSION,
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "licence": LICENCE,
+            "attribution": (
+                "Adapted by each city named from the model smart city plan of the Open Sourced "
+                "Smart City Collaborative, led by the City of West Hollywood, shared under "
+                "CC BY 4.0."
+            ),
+            "adaptations": [
+                {
+                    **adaptation_row(plan, rollups.get(plan.pk) or Rollup()),
+                    "focus_areas": adaptation_snapshot(plan)["focus_areas"],
+                }
+                for plan in plans
+            ],
+        }
+
+
+ALL_CSV_COLUMNS = [("city", "City"), *CSV_COLUMNS]
+
+
+def write_all_csv(snapshot: dict, out) -> None:
+    """One row per entry of every published adaptation, the city first."""
+    rows = (
+        {
+            **entry,
+            "city": adaptation["city"]["name"],
+            "focus_area": area["title"],
+            "model_url": (entry["model_entry"] or {}).get("url", ""),
+        }
+        for adaptation in snapshot["adaptations"]
+        for area in adaptation["focus_areas"]
+        for entry in area["entries"]
+    )
+    notes = ["Every published adaptation of the model smart city plan", snapshot["attribution"]]
+    write_table(out, ALL_CSV_COLUMNS, rows, notes=notes)
+
+
+def all_adaptations_spec() -> PackageSpec:
+    """The package of every published adaptation: a new revision whenever one of them changes,
+    is published or is withdrawn (one query)."""
+    states = list(
+        published_adaptations()
+        .order_by("pk")
+        .values_list("pk", "revision", "updated_at", "content_changed_at")
+    )
+    revision = hashlib.sha256(repr(states).encode()).hexdigest()[:16]
+    moments = [changed or updated for _pk, _revision, updated, changed in states]
+    return PackageSpec(
+        key="adaptations/all",
+        slug="all",
+        title=str(_("Every published adaptation")),
+        stem="smart-city-adaptations",
+        revision=revision,
+        updated_at=max(moments, default=None) or timezone.now(),
+        snapshot=all_adaptations_snapshot,
+        writers={"csv": write_all_csv, "json": write_json},
+    )
+
+
+def all_adaptations_send(request, format: str):
+    """Send the file of every published adaptation in one format, as it is built."""
+    return package_send(request, all_adaptations_spec(), format)

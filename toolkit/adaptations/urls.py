@@ -9,6 +9,10 @@ app_name = "adaptations"
 # from the model plan by the model entry's slug, and its exports by their format.
 urlpatterns = [
     path("", views.AdaptationListView.as_view(), name="adaptation-list"),
+    # Every published adaptation in one file (before the cities' addresses).
+    path(
+        "downloads/<slug:format>/", views.AllAdaptationsDownloadView.as_view(), name="all-download"
+    ),
     path("<slug:city>/", views.AdaptationDetailView.as_view(), name="adaptation-detail"),
     path("<slug:city>/start/", views.AdaptationStartView.as_view(), name="adaptation-start"),
     path("<slug:city>/edit/", views.AdaptationUpdateView.as_view(), name="adaptation-update"),

@@ -292,6 +292,17 @@ class AdaptationDownloadView(AdaptationMixin, View):
         return exports.adaptation_send(request, self.plan, format)
 
 
+class AllAdaptationsDownloadView(View):
+    """Every published adaptation in one file (CSV or JSON), to anyone; counted as a download."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, format: str):
+        if format not in exports.ALL_FORMATS:
+            raise Http404("No such format.")
+        return exports.all_adaptations_send(request, format)
+
+
 # --- Starting, editing, publishing ---------------------------------------------------------------
 
 

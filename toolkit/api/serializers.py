@@ -27,6 +27,23 @@ class SourceListSerializer(SourceSerializer):
     key = serializers.CharField()
 
 
+class ReasonSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_blank=True)
+    label = serializers.CharField(allow_blank=True)
+
+
+class RevisionSerializer(serializers.Serializer):
+    """One revision of an entry, as its history page lists it."""
+
+    version = serializers.IntegerField()
+    changed_at = serializers.DateTimeField()
+    reason = ReasonSerializer()
+    changed_fields = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields this revision changed (labels)."
+    )
+    by = serializers.CharField(allow_blank=True, help_text="Who made it, as the page names them.")
+
+
 class EntrySerializer(serializers.Serializer):
     """An entry of the model plan: the package files' fields, its revision and focus area."""
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("entries/", views.EntryListView.as_view(), name="entry-list"),
     path("entries/<slug:slug>/", views.EntryDetailView.as_view(), name="entry-detail"),
+    path(
+        "entries/<slug:slug>/revisions/",
+        views.EntryRevisionListView.as_view(),
+        name="entry-revision-list",
+    ),
     path("focus-areas/", views.FocusAreaListView.as_view(), name="focus-area-list"),
     path("focus-areas/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focus-area-detail"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),

@@ -7,6 +7,7 @@ English (the address has no language; labels come with their keys).
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,9 +27,14 @@ from cities.common.site import absolute
 from cities.models import City
 from plans.forms import EntryFilterForm, sources_in_use
 from plans.models import Entry, FocusArea, Plan, published_condition
+from plans.revisions import Reason, revision_author, revisions_summarise
 from plans.search import search_entries
 from roundtables.models import RoundTable
-from toolkit.adaptations.exports import adaptation_snapshot, progress_data
+from toolkit.adaptations.exports import (
+    adaptation_row,
+    adaptation_snapshot,
+    published_adaptations,
+)
 from toolkit.adaptations.reads import Rollup, city_changes, progress_rollups
 from toolkit.api import serializers
 from toolkit.api.kept import kept_answer
@@ -176,6 +182,53 @@ class EntryDetailView(PublicView):
         return self.get_serializer(entry_row(entry)).data
 
 
+def revision_rows(revisions: list, older) -> list[dict]:
+    """Revisions of an entry, newest first, each with the fields it changed from the one before
+    (`older`, the revision just before the last of them, or None when they reach the first)."""
+    summaries = revisions_summarise([*revisions, *([older] if older else [])])
+    return [
+        {
+            "version": revision.version,
+            "changed_at": revision.history_date,
+            "reason": {
+                "key": revision.history_change_reason or "",
+                "label": str(Reason.label(revision.history_change_reason)),
+            },
+            "changed_fields": [str(label) for label in summaries[revision.history_id]],
+            "by": revision_author(revision),
+        }
+        for revision in revisions
+    ]
+
+
+@documented(serializers.RevisionSerializer(many=True))
+class EntryRevisionListView(PublicListView):
+    """An active entry's revisions, newest first: when, why, by whom and which fields changed."""
+
+    serializer_class = serializers.RevisionSerializer
+
+    def get_queryset(self):
+        entries = Entry.objects.filter(plan=model_plan()).active()
+        entry = get_object_or_404(entries, slug=self.kwargs["slug"])
+        # The entry page's history, in the same order (plans.views.EntryHistoryView).
+        return entry.history.select_related("history_user").order_by("-version", "-history_id")
+
+    def rows(self, revisions) -> list:
+        revisions = list(revisions)
+        older = None
+        if revisions:
+            last = revisions[-1]
+            older = (
+                self.get_queryset()
+                .filter(
+                    Q(version__lt=last.version)
+                    | Q(version=last.version, history_id__lt=last.history_id)
+                )
+                .first()
+            )
+        return self.get_serializer(revision_rows(revisions, older), many=True).data
+
+
 def focus_area_row(area: FocusArea) -> dict:
     return {
         "slug": area.slug,
@@ -279,24 +332,6 @@ class CityDetailView(PublicView):
 
 
 # --- Published adaptations -----------------------------------------------------------------------
-
-
-def adaptation_row(plan: Plan, rollup: Rollup) -> dict:
-    city = plan.city
-    return {
-        "city": {"name": city.name, "slug": city.slug},
-        "title": plan.title,
-        "summary": plan.summary,
-        "published_at": plan.published_at.isoformat() if plan.published_at else None,
-        "updated_at": (plan.content_changed_at or plan.updated_at).isoformat(),
-        "progress": progress_data(rollup),
-        "url": absolute(reverse("adaptations:adaptation-detail", kwargs={"city": city.slug})),
-        "api_url": absolute(reverse("api:adaptation-detail", kwargs={"city": city.slug})),
-    }
-
-
-def published_adaptations():
-    return Plan.objects.adaptations().published().select_related("city")
 
 
 @documented(serializers.AdaptationSerializer(many=True))

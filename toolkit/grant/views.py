@@ -3,6 +3,7 @@
 import csv
 import io
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -12,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
 from cities import participation
@@ -291,6 +294,23 @@ EXPORTS = {
 }
 
 
+# Other sites (West Hollywood's, the funder's) may show the progress page in a frame: the only
+# page of the site that any origin may frame. It has no form and no link that acts.
+EMBEDDABLE = {"frame-ancestors": ["*"]}
+
+
+@method_decorator([xframe_options_exempt, csp_replace(EMBEDDABLE)], name="dispatch")
+class ProgressEmbedView(TemplateView):
+    """The three measures alone, on a small page for other sites to embed."""
+
+    template_name = "grant/progress_embed.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(figures=metrics.grant_figures(), computed_at=timezone.now())
+        return context
+
+
 class MetricsExportView(LoginRequiredMixin, View):
     """One of the dashboard's tables as CSV, with the period and the definitions at the top."""
 
@@ -304,26 +324,46 @@ class MetricsExportView(LoginRequiredMixin, View):
         refusal = _invalid_period(form)
         if refusal is not None:
             return refusal
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = f"smart-city-collaborative-{table}-{period.start}-{period.end}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["# " + _("Open Sourced Smart City Collaborative: grant figures")])
-        writer.writerow(
-            ["# " + _("Period: %(start)s to %(end)s") % {"start": period.start, "end": period.end}]
-        )
-        writer.writerow(
-            [
-                "# "
-                + _("Computed at: %(moment)s")
-                % {"moment": timezone.localtime().isoformat(timespec="seconds")}
-            ]
-        )
-        for key, definition in metrics.DEFINITIONS.items():
-            writer.writerow([f"# {GrantMeasure.Key(key).label}: {definition}"])
-        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in EXPORTS[table](chosen))
-        return response
+        return figures_csv(table, chosen, period)
+
+
+# The tables of the dashboard that everyone sees (not the city-by-city one), as open data.
+OPEN_EXPORTS = ("measures", "funnel", "subregions", "trend")
+
+
+class MetricsOpenExportView(View):
+    """One of the public dashboard's tables as CSV, for the grant period, to anyone."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, table: str):
+        if table not in OPEN_EXPORTS:
+            raise Http404
+        return figures_csv(table, None, metrics.grant_period())
+
+
+def figures_csv(table: str, chosen, period) -> HttpResponse:
+    """A dashboard table as a CSV attachment, the period and the definitions at the top."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"smart-city-collaborative-{table}-{period.start}-{period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["# " + _("Open Sourced Smart City Collaborative: grant figures")])
+    writer.writerow(
+        ["# " + _("Period: %(start)s to %(end)s") % {"start": period.start, "end": period.end}]
+    )
+    writer.writerow(
+        [
+            "# "
+            + _("Computed at: %(moment)s")
+            % {"moment": timezone.localtime().isoformat(timespec="seconds")}
+        ]
+    )
+    for key, definition in metrics.DEFINITIONS.items():
+        writer.writerow([f"# {GrantMeasure.Key(key).label}: {definition}"])
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in EXPORTS[table](chosen))
+    return response
 
 
 class GrantMeasuresUpdateView(PermissionRequiredMixin, View):

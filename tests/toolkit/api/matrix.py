@@ -29,6 +29,13 @@ CASES = [
     read("the API's entries", "api:entry-list"),
     read("an entry", "api:entry-detail", lambda w: {"slug": w.entry.slug}),
     read("a retired entry", "api:entry-detail", lambda w: {"slug": w.retired.slug}, NOBODY),
+    read("an entry's revisions", "api:entry-revision-list", lambda w: {"slug": w.entry.slug}),
+    read(
+        "a retired entry's revisions",
+        "api:entry-revision-list",
+        lambda w: {"slug": w.retired.slug},
+        NOBODY,
+    ),
     read("the focus areas", "api:focus-area-list"),
     read("a focus area", "api:focus-area-detail", lambda w: {"slug": w.area.slug}),
     read(

@@ -198,3 +198,50 @@ def test_a_signed_in_person_sees_the_same_answer(client, published):
     signed_in = client.get("/api/v1/adaptations/")
     assert signed_in.content == anonymous.content
     assert client.get(f"/api/v1/adaptations/{published.draft_city.slug}/").status_code == 404
+
+
+def test_an_entrys_revisions_are_those_its_history_page_lists(client, published):
+    from plans import services as plan_services
+
+    entry = published.entries[0]
+    entry.refresh_from_db()
+    for title in ("EV charging for every lot", "EV charging at every city lot"):
+        entry = plan_services.entry_update(
+            entry=entry,
+            values={"title": title},
+            expected_version=entry.version,
+            by=published.coordinator,
+        )
+    revisions = get_json(client, f"/api/v1/entries/{entry.slug}/revisions/")["results"]
+    history = client.get(
+        reverse(
+            "plans:entry-history", kwargs={"focus_area": entry.focus_area.slug, "slug": entry.slug}
+        )
+    )
+    assert history.status_code == 200
+    for revision, reason, changed, author in history.context["revisions"]:
+        row = next(r for r in revisions if r["version"] == revision.version)
+        assert row["changed_fields"] == [str(label) for label in changed]
+        assert row["reason"]["label"] == str(reason)
+        assert row["by"] == author
+    assert len(revisions) == len(history.context["revisions"]) >= 3
+    assert revisions[0]["changed_fields"] == ["Title"]
+    assert revisions[0]["by"] == published.coordinator.get_full_name()
+    versions = [r["version"] for r in revisions]
+    assert versions == sorted(versions, reverse=True)
+
+
+def test_revisions_a_page_at_a_time_name_the_changes_of_the_last_on_each_page(client, published):
+    entry = published.entries[0]
+    whole = get_json(client, f"/api/v1/entries/{entry.slug}/revisions/")["results"]
+    paged = []
+    url = f"/api/v1/entries/{entry.slug}/revisions/?page_size=1"
+    while url:
+        answer = get_json(client, url)
+        paged += answer["results"]
+        url = answer["next"]
+    assert paged == whole
+
+
+def test_a_retired_or_unknown_entry_has_no_revisions(client, published):
+    assert client.get("/api/v1/entries/no-such-entry/revisions/").status_code == 404
