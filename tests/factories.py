@@ -8,6 +8,7 @@ import time
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import F
@@ -26,9 +27,14 @@ _sequence = itertools.count(1)
 
 
 @functools.cache
-def _hashed(password: str) -> str:
-    # Hashing is deliberately slow; hash each test password once per run.
+def _hashed_with(password: str, hashers: tuple[str, ...]) -> str:
     return make_password(password)
+
+
+def _hashed(password: str) -> str:
+    # Hashing is deliberately slow; hash each test password once per run and set of hashers
+    # (a test that switches to a fast hasher must not leave its hash to the tests after it).
+    return _hashed_with(password, tuple(settings.PASSWORD_HASHERS))
 
 
 def make_user(*, email=None, name="", password=PASSWORD, verified=True, groups=()) -> User:
