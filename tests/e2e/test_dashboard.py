@@ -68,6 +68,8 @@ def test_a_coordinator_traces_a_figure_to_its_records_and_closes_a_period(
     settings.DEBUG = True  # the demo refuses to load otherwise
     call_command("load_demo_data", verbosity=0)
     settings.DEBUG = False
+    # Outside the demo, coordinators have two-step verification set up.
+    enrol_mfa(User.objects.get(email="coordinator@demo.example"))
     sign_in("coordinator@demo.example", DEMO_PASSWORD)
 
     page.goto("/metrics/")
